@@ -1,0 +1,190 @@
+"""Domain errors. Each knows its HTTP status and its Confluent error code.
+
+The Confluent router renders them as ``{"error_code": N, "message": "..."}``; evcat's own API
+renders the same errors as RFC 7807 problems. Raising one of these is how any layer says
+"the caller must fix something"; anything else that escapes is a bug and becomes a 500.
+"""
+
+from __future__ import annotations
+
+
+class EvcatError(Exception):
+    """Base of every error evcat reports to a caller."""
+
+    status: int = 500
+    error_code: int = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequestError(EvcatError):
+    status = 400
+    error_code = 400
+
+
+class NotFoundError(EvcatError):
+    status = 404
+    error_code = 404
+
+
+class SubjectNotFoundError(NotFoundError):
+    error_code = 40401
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Subject '{subject}' not found.")
+
+
+class VersionNotFoundError(NotFoundError):
+    error_code = 40402
+
+    def __init__(self, version: int | str) -> None:
+        super().__init__(f"Version {version} not found.")
+
+
+class SchemaNotFoundError(NotFoundError):
+    error_code = 40403
+
+    def __init__(self, schema_id: int | str | None = None) -> None:
+        super().__init__("Schema not found" if schema_id is None else f"Schema {schema_id} not found")
+
+
+class SubjectSoftDeletedError(NotFoundError):
+    error_code = 40404
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(
+            f"Subject '{subject}' was soft deleted.Set permanent=true to delete permanently"
+        )
+
+
+class SubjectNotSoftDeletedError(NotFoundError):
+    error_code = 40405
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(
+            f"Subject '{subject}' was not deleted first before being permanently deleted"
+        )
+
+
+class VersionSoftDeletedError(NotFoundError):
+    error_code = 40406
+
+    def __init__(self, subject: str, version: int) -> None:
+        super().__init__(
+            f"Subject '{subject}' Version {version} was soft deleted."
+            "Set permanent=true to delete permanently"
+        )
+
+
+class VersionNotSoftDeletedError(NotFoundError):
+    error_code = 40407
+
+    def __init__(self, subject: str, version: int) -> None:
+        super().__init__(
+            f"Subject '{subject}' Version {version} was not deleted first "
+            "before being permanently deleted"
+        )
+
+
+class SubjectConfigNotFoundError(NotFoundError):
+    error_code = 40408
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(
+            f"Subject '{subject}' does not have subject-level compatibility configured"
+        )
+
+
+class SubjectModeNotFoundError(NotFoundError):
+    error_code = 40409
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Subject '{subject}' does not have subject-level mode configured")
+
+
+class MethodNotAllowedError(EvcatError):
+    status = 405
+    error_code = 405
+
+
+class IncompatibleSchemaError(EvcatError):
+    status = 409
+    error_code = 409
+
+    def __init__(self, subject: str, messages: list[str]) -> None:
+        super().__init__(
+            "Schema being registered is incompatible with an earlier schema for subject "
+            f'"{subject}", details: [{", ".join(messages)}]'
+        )
+        self.messages = messages
+
+
+class UnprocessableError(EvcatError):
+    status = 422
+    error_code = 422
+
+
+class InvalidSchemaError(UnprocessableError):
+    error_code = 42201
+
+
+class InvalidVersionError(UnprocessableError):
+    error_code = 42202
+
+    def __init__(self, version: str) -> None:
+        super().__init__(
+            f"The specified version '{version}' is not a valid version id. "
+            'Allowed values are between [1, 2^31-1] and the string "latest"'
+        )
+
+
+class InvalidCompatibilityLevelError(UnprocessableError):
+    error_code = 42203
+
+    def __init__(self, given: object) -> None:
+        super().__init__(
+            f"Invalid compatibility level {given!r}. Valid values are none, backward, forward, "
+            "full, backward_transitive, forward_transitive, and full_transitive"
+        )
+
+
+class InvalidModeError(UnprocessableError):
+    error_code = 42204
+
+    def __init__(self, given: object) -> None:
+        super().__init__(
+            f"Invalid mode {given!r}. Valid values are READWRITE, READONLY, READONLY_OVERRIDE "
+            "and IMPORT."
+        )
+
+
+class OperationNotPermittedError(UnprocessableError):
+    error_code = 42205
+
+
+class ReferenceExistsError(UnprocessableError):
+    error_code = 42206
+
+    def __init__(self, subject: str, version: int) -> None:
+        super().__init__(
+            f"One or more references exist to the schema {{subject={subject},version={version}}}."
+        )
+
+
+class InvalidSubjectError(UnprocessableError):
+    error_code = 42208
+
+    def __init__(self, subject: str, why: str) -> None:
+        super().__init__(f"The specified subject '{subject}' is not valid: {why}")
+
+
+class SchemaTooLargeError(UnprocessableError):
+    error_code = 42209
+
+
+class LimitExceededError(UnprocessableError):
+    """A request would cost more than the configured budget (versions, compatibility work)."""
+
+    error_code = 42205

@@ -1,0 +1,1 @@
+"""The schema registry: subjects, versions, global ids, references, config and modes."""

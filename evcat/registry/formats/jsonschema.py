@@ -1,0 +1,5 @@
+"""Placeholder until the JSON format lands."""
+
+from evcat.registry.formats.avro import AvroFormat
+
+JSON_FORMAT = AvroFormat()

@@ -1,0 +1,45 @@
+"""One Settings object: every knob, read from ``EVCAT_*`` environment variables or CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB_PATH = Path("var") / "evcat.db"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Environment variables are the field names prefixed ``EVCAT_``."""
+
+    model_config = SettingsConfigDict(env_prefix="EVCAT_", extra="ignore")
+
+    db_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DB_PATH}",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8081
+    workers: int = 1
+    default_compatibility: str = Field(
+        default="BACKWARD", description="Level used when neither subject nor global config sets one"
+    )
+    max_request_bytes: int = Field(
+        default=2 * 1024 * 1024, description="Request bodies above this size are refused"
+    )
+    max_schema_bytes: int = Field(
+        default=1024 * 1024, description="Schemas above this size are refused with 42209"
+    )
+    max_versions_per_subject: int = Field(
+        default=10_000, description="A subject refuses new versions beyond this count"
+    )
+    schema_cache_size: int = Field(
+        default=10_000, description="Parsed schemas kept in memory per process"
+    )
+    cluster_id: str = Field(default="evcat", description="Reported by /v1/metadata/id")
+
+    @property
+    def is_embedded(self) -> bool:
+        """True when the database is an SQLite file this process may create and migrate."""
+        return self.db_url.startswith("sqlite")
