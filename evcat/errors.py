@@ -113,12 +113,13 @@ class IncompatibleSchemaError(EvcatError):
     status = 409
     error_code = 409
 
-    def __init__(self, subject: str, messages: list[str]) -> None:
+    def __init__(self, subject: str, messages: list[str], incompatibilities: list[object]) -> None:
         super().__init__(
             "Schema being registered is incompatible with an earlier schema for subject "
             f'"{subject}", details: [{", ".join(messages)}]'
         )
         self.messages = messages
+        self.incompatibilities = incompatibilities
 
 
 class UnprocessableError(EvcatError):

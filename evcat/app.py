@@ -1,0 +1,66 @@
+"""The ASGI application: the Confluent API in front, evcat's own routes behind it."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
+
+from evcat import __version__
+from evcat.db import make_engine
+from evcat.errors import EvcatError
+from evcat.migrations import upgrade
+from evcat.registry.api import ConfluentApi
+from evcat.registry.http import ConfluentRouter
+from evcat.registry.service import Registry
+from evcat.settings import Settings
+
+
+def _confluent_error(status: int, code: int, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"error_code": code, "message": message},
+        status_code=status,
+        media_type="application/vnd.schemaregistry.v1+json",
+    )
+
+
+def create_fastapi(registry: Registry) -> FastAPI:
+    """evcat's own routes (``/v1/...``, the website); errors keep Confluent's shape."""
+    app = FastAPI(title="evcat", version=__version__)
+    app.state.registry = registry
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _confluent_error(exc.status_code, exc.status_code, f"HTTP {exc.status_code} {exc.detail}")
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _confluent_error(422, 422, f"Invalid request: {exc.errors()}")
+
+    @app.exception_handler(EvcatError)
+    async def domain_error(_request: Request, exc: EvcatError) -> JSONResponse:
+        return _confluent_error(exc.status, exc.error_code, exc.message)
+
+    @app.get("/health/live", include_in_schema=False)
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool | None = None) -> ASGIApp:
+    """Build the whole service. An embedded (SQLite) database is migrated on the way."""
+    settings = settings or Settings()
+    if migrate if migrate is not None else settings.is_embedded:
+        upgrade(settings.db_url)
+    registry = Registry(make_engine(settings.db_url), settings)
+    router = ConfluentRouter(create_fastapi(registry), settings.max_request_bytes)
+    ConfluentApi(registry).install(router)
+    return router
+
+
+def app_from_env() -> ASGIApp:
+    """Factory for ``uvicorn --factory`` and multi-worker serving: settings from EVCAT_*."""
+    return create_app(Settings(), migrate=False)

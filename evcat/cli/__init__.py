@@ -1,0 +1,1 @@
+"""The ``evcat`` command line."""

@@ -1,0 +1,80 @@
+"""``evcat``: serve the registry and manage its database."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from evcat import __version__
+from evcat.settings import Settings
+
+app = typer.Typer(help="evcat: event catalog and schema registry.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"evcat {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """evcat: event catalog and schema registry."""
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL (EVCAT_DB_URL).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+    demo: Annotated[bool, typer.Option(help="Load the demo catalog if the registry is empty.")] = False,
+) -> None:
+    """Serve the Confluent-compatible API (and evcat's own) over HTTP.
+
+    Example: evcat serve --port 8081 --db postgresql+psycopg://evcat@db/evcat --workers 4
+    """
+    import uvicorn
+
+    from evcat.migrations import upgrade
+
+    overrides = {"host": host, "port": port, "db_url": db, "workers": workers}
+    for key, value in overrides.items():
+        if value is not None:
+            os.environ[f"EVCAT_{key.upper()}"] = str(value)
+    settings = Settings()
+    if settings.is_embedded:
+        upgrade(settings.db_url)
+    if demo:
+        from evcat.demo import load_demo
+
+        load_demo(settings)
+    typer.echo(f"evcat {__version__} serving on http://{settings.host}:{settings.port}")
+    uvicorn.run(
+        "evcat.app:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="warning",
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    db: Annotated[str | None, typer.Option("--db", help="Database URL (EVCAT_DB_URL).")] = None,
+) -> None:
+    """Apply every pending migration to the database."""
+    from evcat.migrations import upgrade
+
+    url = db or Settings().db_url
+    upgrade(url)
+    typer.echo("database is up to date")

@@ -1,0 +1,81 @@
+"""Engines and transactions: embedded SQLite by default, PostgreSQL for production.
+
+Writes are serialized: a write transaction locks the single ``registry_state`` row (SQLite
+starts it with ``BEGIN IMMEDIATE``), so id and version allocation never race across
+processes. Reads never take that lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session
+
+_WRITE = "evcat_write"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and explicit transactions."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, poolclass=NullPool
+    ) if path in ("", ":memory:") else create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling defers BEGIN and cannot take a write lock up
+        # front; turn it off and issue BEGIN ourselves (see the "begin" hook below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reads; it never blocks writers."""
+    with Session(engine) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A transaction holding the registry write lock; commits on success, rolls back on error."""
+    with engine.connect() as connection:
+        connection = connection.execution_options(**{_WRITE: True})
+        with connection.begin(), Session(bind=connection) as session:
+            row = (
+                text("UPDATE registry_state SET epoch = epoch + 1 WHERE id = 1")
+            )
+            connection.execute(row)
+            yield session
+            session.flush()
+
+
+def current_epoch(engine: Engine) -> int:
+    """How many writes the database has seen; caches compare it to notice other processes."""
+    with engine.connect() as connection:
+        value = connection.execute(text("SELECT epoch FROM registry_state WHERE id = 1")).scalar()
+    return int(value or 0)

@@ -1,0 +1,23 @@
+"""Alembic environment and revisions, shipped inside the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS_DIR = Path(__file__).parent
+
+
+def alembic_config(db_url: str) -> Config:
+    """An Alembic config pointing at the revisions in this package and at ``db_url``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", db_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(db_url: str, revision: str = "head") -> None:
+    """Bring the database at ``db_url`` to ``revision`` (the newest by default)."""
+    command.upgrade(alembic_config(db_url), revision)

@@ -1,0 +1,391 @@
+"""The Confluent Schema Registry REST API: translation between HTTP and ``registry.service``.
+
+No rules live here. Field names, status codes and error codes follow Confluent's registry so
+its clients work unchanged; see docs/api.md for the routes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from evcat import __version__
+from evcat.errors import BadRequestError, InvalidSchemaError, SchemaNotFoundError
+from evcat.registry import admin
+from evcat.registry.entities import SchemaRequest, StoredSchema, SubjectVersion
+from evcat.registry.formats import SCHEMA_TYPES, SchemaReference
+from evcat.registry.formats.base import AVRO
+from evcat.registry.http import ApiRequest, ConfluentRouter, Reply, json_bytes
+from evcat.registry.service import Registry, parse_version
+
+EPOCH_CHECK_SECONDS = 0.5
+
+
+def schema_request(body: dict[str, Any]) -> SchemaRequest:
+    """A RegisterSchemaRequest body; unknown fields are ignored, as Confluent does."""
+    schema = body.get("schema")
+    if schema is not None and not isinstance(schema, str):
+        raise InvalidSchemaError("'schema' must be a string holding the schema text")
+    schema_type = body.get("schemaType") or AVRO
+    if not isinstance(schema_type, str) or schema_type not in SCHEMA_TYPES:
+        raise InvalidSchemaError(
+            f"Invalid schema type {schema_type}; use one of {', '.join(SCHEMA_TYPES)}"
+        )
+    references_in = body.get("references") or []
+    if not isinstance(references_in, list):
+        raise InvalidSchemaError("'references' must be a list of {name, subject, version}")
+    references = tuple(_reference(item) for item in references_in)
+    for key in ("id", "version"):
+        value = body.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise InvalidSchemaError(f"'{key}' must be an integer")
+    metadata, ruleset = body.get("metadata"), body.get("ruleSet")
+    for key, value in (("metadata", metadata), ("ruleSet", ruleset)):
+        if value is not None and not isinstance(value, dict):
+            raise InvalidSchemaError(f"'{key}' must be a JSON object")
+    return SchemaRequest(
+        schema=schema,
+        schema_type=schema_type,
+        references=references,
+        metadata=metadata or None,
+        ruleset=ruleset or None,
+        id=body.get("id"),
+        version=body.get("version"),
+    )
+
+
+def _reference(item: Any) -> SchemaReference:
+    if (
+        not isinstance(item, dict)
+        or not isinstance(item.get("name"), str)
+        or not isinstance(item.get("subject"), str)
+        or not isinstance(item.get("version"), int)
+    ):
+        raise InvalidSchemaError(
+            f"Invalid reference {item!r}: each needs 'name' (string), 'subject' (string) and "
+            "'version' (integer)"
+        )
+    return SchemaReference(item["name"], item["subject"], item["version"])
+
+
+def references_json(schema: StoredSchema) -> list[dict[str, Any]]:
+    return [{"name": r.name, "subject": r.subject, "version": r.version} for r in schema.references]
+
+
+def schema_body(schema: StoredSchema, text: str) -> dict[str, Any]:
+    """The fields every schema-bearing answer shares; empty ones are left out like Confluent."""
+    body: dict[str, Any] = {"schemaType": schema.schema_type, "schema": text}
+    if schema.references:
+        body["references"] = references_json(schema)
+    if schema.metadata:
+        body["metadata"] = schema.metadata
+    if schema.ruleset:
+        body["ruleSet"] = schema.ruleset
+    return body
+
+
+class ConfluentApi:
+    """Handlers for every Confluent route, bound to one ``Registry``."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        # Answers of GET /schemas/ids/{id}: contents never change, only permanent deletes
+        # can invalidate them, and those bump delete_epoch (checked at most every 0.5 s).
+        self._by_id: dict[tuple[int, str], bytes] = {}
+        self._delete_epoch = -1
+        self._epoch_checked = 0.0
+
+    def install(self, router: ConfluentRouter) -> None:
+        add = router.add
+        add("/", GET=lambda q: Reply({}), POST=lambda q: Reply({}))
+        add("/schemas/types", GET=lambda q: Reply(list(SCHEMA_TYPES)))
+        add("/schemas", GET=self.list_schemas)
+        add("/schemas/ids/{id}", GET=self.schema_by_id)
+        router.add_fast("/schemas/ids/{id}", "GET", self.schema_by_id_cached)
+        add("/schemas/ids/{id}/schema", GET=self.schema_text_by_id)
+        add("/schemas/ids/{id}/subjects", GET=self.subjects_of_schema)
+        add("/schemas/ids/{id}/versions", GET=self.versions_of_schema)
+        add("/schemas/guids/{guid}", GET=self.schema_by_guid)
+        add("/schemas/guids/{guid}/ids", GET=self.ids_of_guid)
+        add("/subjects", GET=self.list_subjects)
+        add("/subjects/{subject}", POST=self.lookup, DELETE=self.delete_subject)
+        add("/subjects/{subject}/versions", GET=self.list_versions, POST=self.register)
+        add(
+            "/subjects/{subject}/versions/{version}",
+            GET=self.get_version,
+            DELETE=self.delete_version,
+        )
+        add("/subjects/{subject}/versions/{version}/schema", GET=self.get_version_text)
+        add("/subjects/{subject}/versions/{version}/referencedby", GET=self.referenced_by)
+        add("/compatibility/subjects/{subject}/versions", POST=self.compatibility)
+        add("/compatibility/subjects/{subject}/versions/{version}", POST=self.compatibility)
+        add("/config", GET=self.get_config, PUT=self.put_config, DELETE=self.delete_config)
+        add("/config/{subject}", GET=self.get_config, PUT=self.put_config, DELETE=self.delete_config)
+        add("/mode", GET=self.get_mode, PUT=self.put_mode, DELETE=self.delete_mode)
+        add("/mode/{subject}", GET=self.get_mode, PUT=self.put_mode, DELETE=self.delete_mode)
+        add("/contexts", GET=lambda q: Reply(["."]))
+        add("/v1/metadata/id", GET=self.metadata_id)
+        add("/v1/metadata/version", GET=lambda q: Reply({"version": __version__, "commitId": ""}))
+        # No associations are kept: [] sends Confluent's serializers to TopicNameStrategy.
+        add("/associations/resources/{namespace}/{name}", GET=lambda q: Reply([]))
+
+    # -- schemas by id -------------------------------------------------------------------
+
+    @staticmethod
+    def _schema_id(request: ApiRequest) -> int:
+        try:
+            return int(request.params["id"])
+        except ValueError:
+            raise SchemaNotFoundError(request.params["id"]) from None
+
+    async def schema_by_id_cached(self, request: ApiRequest) -> Reply | None:
+        """The hot read path: answered from memory, without touching the database."""
+        if request.flag("fetchMaxId"):
+            return None
+        now = time.monotonic()
+        if now - self._epoch_checked > EPOCH_CHECK_SECONDS:
+            epoch = await run_in_threadpool(self.registry.delete_epoch)
+            self._epoch_checked = now
+            if epoch != self._delete_epoch:
+                self._by_id.clear()
+                self._delete_epoch = epoch
+        try:
+            key = (int(request.params["id"]), request.text("format"))
+        except ValueError:
+            return None
+        body = self._by_id.get(key)
+        if body is None:
+            return None
+        return Reply(body, raw=True)
+
+    def forget_cached_ids(self) -> None:
+        self._by_id.clear()
+
+    def schema_by_id(self, request: ApiRequest) -> Reply:
+        schema_id = self._schema_id(request)
+        output_format = request.text("format")
+        schema = self.registry.schema_by_id(schema_id)
+        body = schema_body(schema, self.registry.render(schema, output_format))
+        body["guid"] = schema.guid
+        if request.flag("fetchMaxId"):
+            body["maxId"] = self.registry.max_schema_id()
+            return Reply(body)
+        encoded = json_bytes(body)
+        if len(self._by_id) < self.registry.settings.schema_cache_size:
+            self._by_id[(schema_id, output_format)] = encoded
+        return Reply(encoded, raw=True)
+
+    def schema_text_by_id(self, request: ApiRequest) -> Reply:
+        schema = self.registry.schema_by_id(self._schema_id(request))
+        return Reply(self.registry.render(schema, request.text("format")), raw=True)
+
+    def subjects_of_schema(self, request: ApiRequest) -> Reply:
+        pairs = self._filtered_holders(request)
+        return Reply(sorted({subject for subject, _ in pairs}))
+
+    def versions_of_schema(self, request: ApiRequest) -> Reply:
+        pairs = self._filtered_holders(request)
+        return Reply([{"subject": s, "version": v} for s, v in pairs])
+
+    def _filtered_holders(self, request: ApiRequest) -> list[tuple[str, int]]:
+        pairs = self.registry.versions_of_schema(
+            self._schema_id(request), deleted=request.flag("deleted")
+        )
+        wanted = request.text("subject")
+        if wanted:
+            pairs = [(s, v) for s, v in pairs if s == wanted]
+        return _page(request, pairs)
+
+    def schema_by_guid(self, request: ApiRequest) -> Reply:
+        schema = self.registry.schema_by_guid(request.params["guid"])
+        body = schema_body(schema, self.registry.render(schema, request.text("format")))
+        return Reply({"id": schema.id, "guid": schema.guid} | body)
+
+    def ids_of_guid(self, request: ApiRequest) -> Reply:
+        schema = self.registry.schema_by_guid(request.params["guid"])
+        return Reply([{"context": ".", "id": schema.id}])
+
+    def list_schemas(self, request: ApiRequest) -> Reply:
+        versions = self.registry.all_schemas(
+            request.text("subjectPrefix"),
+            deleted=request.flag("deleted"),
+            latest_only=request.flag("latestOnly"),
+        )
+        return Reply([self._version_body(v, request.text("format")) for v in _page(request, versions)])
+
+    # -- subjects and versions -----------------------------------------------------------
+
+    def _version_body(self, version: SubjectVersion, output_format: str = "") -> dict[str, Any]:
+        text = self.registry.render(version.schema, output_format)
+        body = {
+            "subject": version.subject,
+            "version": version.version,
+            "id": version.schema.id,
+            "guid": version.schema.guid,
+        } | schema_body(version.schema, text)
+        if version.deleted:
+            body["deleted"] = True
+        return body
+
+    def list_subjects(self, request: ApiRequest) -> Reply:
+        prefix = request.text("subjectPrefix", "subject")
+        if prefix == ":*:":
+            prefix = ""
+        subjects = self.registry.subjects(
+            prefix,
+            deleted=request.flag("deleted"),
+            deleted_only=request.flag("deletedOnly", "deleted_only"),
+        )
+        return Reply(_page(request, subjects))
+
+    def list_versions(self, request: ApiRequest) -> Reply:
+        rows = self.registry.versions(
+            request.params["subject"],
+            deleted=request.flag("deleted") or request.flag("deletedAsNegative"),
+            deleted_only=request.flag("deletedOnly", "deleted_only"),
+        )
+        negative = request.flag("deletedAsNegative")
+        numbers = [-row.version if negative and row.deleted else row.version for row in rows]
+        return Reply(_page(request, numbers))
+
+    def get_version(self, request: ApiRequest) -> Reply:
+        version = self.registry.version(
+            request.params["subject"],
+            parse_version(request.params["version"]),
+            deleted=request.flag("deleted"),
+        )
+        return Reply(self._version_body(version, request.text("format")))
+
+    def get_version_text(self, request: ApiRequest) -> Reply:
+        version = self.registry.version(
+            request.params["subject"],
+            parse_version(request.params["version"]),
+            deleted=request.flag("deleted"),
+        )
+        return Reply(self.registry.render(version.schema, request.text("format")), raw=True)
+
+    def referenced_by(self, request: ApiRequest) -> Reply:
+        ids = self.registry.referenced_by(
+            request.params["subject"], parse_version(request.params["version"])
+        )
+        return Reply(_page(request, ids))
+
+    def register(self, request: ApiRequest) -> Reply:
+        version = self.registry.register(
+            request.params["subject"],
+            schema_request(request.json()),
+            normalize=request.flag("normalize"),
+            force=request.flag("force"),
+        )
+        body = {
+            "id": version.schema.id,
+            "version": version.version,
+            "guid": version.schema.guid,
+        } | schema_body(version.schema, self.registry.render(version.schema, request.text("format")))
+        return Reply(body)
+
+    def lookup(self, request: ApiRequest) -> Reply:
+        version = self.registry.lookup(
+            request.params["subject"],
+            schema_request(request.json()),
+            normalize=request.flag("normalize"),
+            deleted=request.flag("deleted"),
+        )
+        return Reply(self._version_body(version, request.text("format")))
+
+    def delete_subject(self, request: ApiRequest) -> Reply:
+        versions = admin.delete_subject(
+            self.registry, request.params["subject"], permanent=request.flag("permanent")
+        )
+        if request.flag("permanent"):
+            self.forget_cached_ids()
+        return Reply(versions)
+
+    def delete_version(self, request: ApiRequest) -> Reply:
+        version = admin.delete_version(
+            self.registry,
+            request.params["subject"],
+            parse_version(request.params["version"]),
+            permanent=request.flag("permanent"),
+        )
+        if request.flag("permanent"):
+            self.forget_cached_ids()
+        return Reply(version)
+
+    def compatibility(self, request: ApiRequest) -> Reply:
+        raw_version = request.params.get("version")
+        version = None if raw_version is None else parse_version(raw_version)
+        verbose = request.flag("verbose")
+        result = self.registry.test_compatibility(
+            request.params["subject"],
+            schema_request(request.json()),
+            version,
+            normalize=request.flag("normalize"),
+            verbose=verbose,
+        )
+        body: dict[str, Any] = {"is_compatible": result.is_compatible}
+        if verbose:
+            body["messages"] = result.messages
+        return Reply(body)
+
+    # -- config and mode -----------------------------------------------------------------
+
+    def get_config(self, request: ApiRequest) -> Reply:
+        config = admin.get_config(
+            self.registry,
+            request.params.get("subject"),
+            default_to_global=request.flag("defaultToGlobal"),
+        )
+        return Reply(config)
+
+    def put_config(self, request: ApiRequest) -> Reply:
+        body = request.json()
+        if not body:
+            raise BadRequestError("Send a JSON object such as {\"compatibility\": \"BACKWARD\"}")
+        return Reply(admin.set_config(self.registry, request.params.get("subject"), body))
+
+    def delete_config(self, request: ApiRequest) -> Reply:
+        return Reply(admin.delete_config(self.registry, request.params.get("subject")))
+
+    def get_mode(self, request: ApiRequest) -> Reply:
+        mode = admin.get_mode(
+            self.registry,
+            request.params.get("subject"),
+            default_to_global=request.flag("defaultToGlobal"),
+        )
+        return Reply({"mode": mode})
+
+    def put_mode(self, request: ApiRequest) -> Reply:
+        body = request.json()
+        mode = admin.set_mode(
+            self.registry,
+            request.params.get("subject"),
+            body.get("mode"),
+            force=request.flag("force"),
+        )
+        return Reply({"mode": mode})
+
+    def delete_mode(self, request: ApiRequest) -> Reply:
+        return Reply({"mode": admin.delete_mode(self.registry, request.params.get("subject"))})
+
+    def metadata_id(self, request: ApiRequest) -> Reply:
+        cluster = self.registry.settings.cluster_id
+        return Reply(
+            {
+                "scope": {
+                    "path": [],
+                    "clusters": {"kafka-cluster": cluster, "schema-registry-cluster": cluster},
+                }
+            }
+        )
+
+
+def _page(request: ApiRequest, items: list[Any]) -> list[Any]:
+    """Apply ``offset``/``limit`` (limit <= 0 means all), as the list endpoints do."""
+    offset = max(request.integer("offset", 0), 0)
+    limit = request.integer("limit", -1)
+    end = None if limit <= 0 else offset + limit
+    return items[offset:end]
+

@@ -1,0 +1,100 @@
+"""Compatibility config and modes: storage shape, validation, and effective values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from evcat.compat import CompatibilityLevel, parse_level
+from evcat.compat.base import LENIENT, STRICT
+from evcat.errors import InvalidModeError, UnprocessableError
+from evcat.registry import store
+from evcat.registry.models import GLOBAL
+
+READWRITE = "READWRITE"
+READONLY = "READONLY"
+READONLY_OVERRIDE = "READONLY_OVERRIDE"
+IMPORT = "IMPORT"
+MODES = (READWRITE, READONLY, READONLY_OVERRIDE, IMPORT)
+
+LEVEL_KEY = "compatibilityLevel"
+# Config fields kept as given; Confluent clients send and read them back verbatim.
+PASSTHROUGH_FIELDS = (
+    "alias",
+    "normalize",
+    "validateFields",
+    "validateRules",
+    "compatibilityGroup",
+    "defaultMetadata",
+    "overrideMetadata",
+    "defaultRuleSet",
+    "overrideRuleSet",
+)
+POLICIES = (STRICT, LENIENT, "LOGICAL")
+
+
+@dataclass(frozen=True)
+class EffectiveConfig:
+    level: CompatibilityLevel
+    policy: str
+    normalize: bool
+    fields: dict[str, Any]
+
+
+def merge_config_update(current: dict[str, Any] | None, update: dict[str, Any]) -> dict[str, Any]:
+    """Apply a PUT body: present keys replace, JSON null clears, absent keys keep their value."""
+    merged = dict(current or {})
+    for key in ("compatibility", LEVEL_KEY):
+        if key in update:
+            value = update[key]
+            if value is None:
+                merged.pop(LEVEL_KEY, None)
+            else:
+                merged[LEVEL_KEY] = parse_level(value).value
+    if "compatibilityPolicy" in update:
+        policy = update["compatibilityPolicy"]
+        if policy is None:
+            merged.pop("compatibilityPolicy", None)
+        elif not isinstance(policy, str) or policy.upper() not in POLICIES:
+            raise UnprocessableError(
+                f"Invalid compatibilityPolicy {policy!r}; use one of {', '.join(POLICIES)}"
+            )
+        else:
+            merged["compatibilityPolicy"] = policy.upper()
+    for key in PASSTHROUGH_FIELDS:
+        if key in update:
+            if update[key] is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = update[key]
+    return merged
+
+
+def effective_config(session: Session, subject: str | None, default_level: str) -> EffectiveConfig:
+    """Subject config over global config over the server default, field by field."""
+    merged = dict(store.get_config(session, GLOBAL) or {})
+    if subject:
+        merged |= store.get_config(session, subject) or {}
+    level = parse_level(merged.get(LEVEL_KEY, default_level))
+    return EffectiveConfig(
+        level=level,
+        policy=str(merged.get("compatibilityPolicy", STRICT)),
+        normalize=bool(merged.get("normalize", False)),
+        fields=merged,
+    )
+
+
+def parse_mode(value: object) -> str:
+    if isinstance(value, str) and value.upper() in MODES:
+        return value.upper()
+    raise InvalidModeError(value)
+
+
+def effective_mode(session: Session, subject: str | None) -> str:
+    """Subject mode over global mode over READWRITE; a global READONLY_OVERRIDE wins."""
+    global_mode = store.get_mode(session, GLOBAL) or READWRITE
+    if global_mode == READONLY_OVERRIDE or not subject:
+        return global_mode
+    return store.get_mode(session, subject) or global_mode

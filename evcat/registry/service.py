@@ -1,0 +1,575 @@
+"""The registry's rules: register, look up, test compatibility, delete. One place for all of them.
+
+Reads run in plain transactions; every write runs inside ``db.write_session``, which holds the
+registry write lock, so versions and ids are allocated without races across processes.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from evcat import compat
+from evcat.compat import CompatibilityLevel, Incompatibility
+from evcat.db import read_session, write_session
+from evcat.errors import (
+    IncompatibleSchemaError,
+    InvalidSchemaError,
+    InvalidSubjectError,
+    InvalidVersionError,
+    LimitExceededError,
+    OperationNotPermittedError,
+    SchemaNotFoundError,
+    SchemaTooLargeError,
+    SubjectNotFoundError,
+    VersionNotFoundError,
+)
+from evcat.registry import policy, store
+from evcat.registry.entities import (
+    CompatibilityResult,
+    SchemaRequest,
+    StoredSchema,
+    SubjectVersion,
+    identity,
+)
+from evcat.registry.formats import ParsedSchema, SchemaReference, get_format
+from evcat.registry.models import SubjectVersionRow
+from evcat.settings import Settings
+
+LATEST = -1
+MAX_VERSION = 2**31 - 1
+MAX_REFERENCE_DEPTH = 100
+RESERVED_SUBJECTS = ("__GLOBAL", "__EMPTY")
+
+
+def parse_version(value: str | int) -> int:
+    """A version path segment: 1..2^31-1, ``latest`` or ``-1`` (both mean latest); else 42202."""
+    if isinstance(value, int):
+        number = value
+    elif value == "latest":
+        return LATEST
+    else:
+        try:
+            number = int(value)
+        except ValueError:
+            raise InvalidVersionError(str(value)) from None
+    if number == LATEST or 1 <= number <= MAX_VERSION:
+        return number
+    raise InvalidVersionError(str(value))
+
+
+def validate_subject(subject: str) -> None:
+    if not subject or not subject.strip():
+        raise InvalidSubjectError(subject, "a subject needs at least one visible character")
+    if subject in RESERVED_SUBJECTS:
+        raise InvalidSubjectError(subject, "the name is reserved")
+    if len(subject) > 1024:
+        raise InvalidSubjectError(subject[:64] + "...", "use at most 1024 characters")
+    if any(unicodedata.category(ch) == "Cc" for ch in subject):
+        raise InvalidSubjectError(subject, "control characters are not allowed")
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _live(rows: Sequence[SubjectVersionRow]) -> list[SubjectVersionRow]:
+    return [row for row in rows if not row.deleted]
+
+
+class Registry:
+    """The schema registry over one database. Safe to share between requests and threads."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._parsed: OrderedDict[int, ParsedSchema] = OrderedDict()
+        self._fingerprints: dict[int, str] = {}
+
+    # -- parsed-schema cache: schema contents never change, so entries stay valid -----------
+
+    def parsed(self, session: Session, schema_id: int, depth: int = 0) -> ParsedSchema:
+        """The parsed schema with ``schema_id``, parsing it (and its references) once."""
+        cached = self._parsed.get(schema_id)
+        if cached is not None:
+            self._parsed.move_to_end(schema_id)
+            return cached
+        row = store.get_schema(session, schema_id)
+        if row is None:
+            raise SchemaNotFoundError(schema_id)
+        stored = store.to_stored(row)
+        references, dependencies = self._resolve(
+            session, stored.references, for_new_schema=False, depth=depth + 1
+        )
+        parsed = get_format(stored.schema_type).parse(stored.text, references, dependencies)
+        self._parsed[schema_id] = parsed
+        self._fingerprints[schema_id] = row.fingerprint
+        if len(self._parsed) > self.settings.schema_cache_size:
+            evicted, _ = self._parsed.popitem(last=False)
+            self._fingerprints.pop(evicted, None)
+        return parsed
+
+    def _fingerprint(self, session: Session, schema_id: int) -> str:
+        cached = self._fingerprints.get(schema_id)
+        if cached is not None:
+            return cached
+        row = store.get_schema(session, schema_id)
+        if row is None:
+            raise SchemaNotFoundError(schema_id)
+        self._fingerprints[schema_id] = row.fingerprint
+        return row.fingerprint
+
+    def forget(self, schema_ids: Sequence[int]) -> None:
+        for schema_id in schema_ids:
+            self._parsed.pop(schema_id, None)
+            self._fingerprints.pop(schema_id, None)
+
+    def _resolve(
+        self,
+        session: Session,
+        references: Sequence[SchemaReference],
+        *,
+        for_new_schema: bool,
+        depth: int = 0,
+    ) -> tuple[tuple[SchemaReference, ...], dict[str, ParsedSchema]]:
+        """Pin ``-1`` reference versions and parse every referenced schema."""
+        if depth > MAX_REFERENCE_DEPTH:
+            raise InvalidSchemaError(
+                f"References nest deeper than {MAX_REFERENCE_DEPTH} levels; flatten them"
+            )
+        pinned: list[SchemaReference] = []
+        dependencies: dict[str, ParsedSchema] = {}
+        for reference in references:
+            rows = store.versions_of(session, reference.subject)
+            if reference.version == LATEST:
+                live = _live(rows)
+                row = live[-1] if live else None
+            else:
+                row = next((r for r in rows if r.version == reference.version), None)
+            if row is None or (for_new_schema and row.deleted):
+                raise InvalidSchemaError(
+                    f"No schema reference found for subject \"{reference.subject}\" and version "
+                    f"{reference.version}: register that subject-version first or fix the "
+                    f"reference named '{reference.name}'"
+                )
+            pinned.append(SchemaReference(reference.name, reference.subject, row.version))
+            dependencies[reference.name] = self.parsed(session, row.schema_id, depth)
+        return tuple(pinned), dependencies
+
+    def _parse_request(
+        self, session: Session, request: SchemaRequest, normalize: bool
+    ) -> tuple[ParsedSchema, str, str]:
+        """Parse a client's schema; returns it with its fingerprint and GUID."""
+        if request.schema is None or not request.schema.strip():
+            raise InvalidSchemaError("Empty schema: send the schema text in the 'schema' field")
+        if len(request.schema.encode()) > self.settings.max_schema_bytes:
+            raise SchemaTooLargeError(
+                f"Schema is larger than {self.settings.max_schema_bytes} bytes; split it with "
+                "references"
+            )
+        schema_format = get_format(request.schema_type)
+        references, dependencies = self._resolve(
+            session, request.references, for_new_schema=True
+        )
+        parsed = schema_format.parse(
+            request.schema, references, dependencies, normalize=normalize
+        )
+        fingerprint, guid = identity(
+            parsed.schema_type, parsed.canonical, references, request.metadata, request.ruleset
+        )
+        return parsed, fingerprint, guid
+
+    def _match(
+        self,
+        session: Session,
+        rows: Sequence[SubjectVersionRow],
+        fingerprint: str,
+        request: SchemaRequest,
+    ) -> SubjectVersionRow | None:
+        for row in reversed(rows):
+            if self._fingerprint(session, row.schema_id) != fingerprint:
+                continue
+            if request.id not in (None, -1, row.schema_id):
+                continue
+            if request.version not in (None, LATEST, row.version):
+                continue
+            return row
+        return None
+
+    def _subject_version(self, session: Session, row: SubjectVersionRow) -> SubjectVersion:
+        schema_row = store.get_schema(session, row.schema_id)
+        if schema_row is None:  # pragma: no cover - foreign key guarantees it
+            raise SchemaNotFoundError(row.schema_id)
+        return SubjectVersion(
+            subject=row.subject,
+            version=row.version,
+            schema=store.to_stored(schema_row),
+            deleted=row.deleted,
+            created_ms=row.created_ms,
+        )
+
+    # -- register --------------------------------------------------------------------------
+
+    def register(
+        self, subject: str, request: SchemaRequest, *, normalize: bool = False, force: bool = False
+    ) -> SubjectVersion:
+        """Register ``request`` under ``subject``; an identical live version is returned as is."""
+        validate_subject(subject)
+        with read_session(self.engine) as session:
+            config = policy.effective_config(session, subject, self.settings.default_compatibility)
+            request = self._with_previous_text(session, subject, request)
+            parsed, fingerprint, guid = self._parse_request(
+                session, request, normalize or config.normalize
+            )
+            existing = self._match(
+                session, _live(store.versions_of(session, subject)), fingerprint, request
+            )
+            if existing is not None:
+                return self._subject_version(session, existing)
+            mode = policy.effective_mode(session, subject)
+        self._check_mode_allows_registration(subject, mode, request)
+        with write_session(self.engine) as session:
+            rows = store.versions_of(session, subject)
+            existing = self._match(session, _live(rows), fingerprint, request)
+            if existing is not None:
+                return self._subject_version(session, existing)
+            if len(rows) >= self.settings.max_versions_per_subject:
+                raise LimitExceededError(
+                    f"Subject '{subject}' already has {len(rows)} versions, the configured "
+                    "maximum (EVCAT_MAX_VERSIONS_PER_SUBJECT); delete old versions first"
+                )
+            if mode != policy.IMPORT and not force:
+                self._enforce_compatibility(session, subject, parsed, _live(rows), config)
+            version = self._next_version(rows, request, mode)
+            schema_id = self._schema_id_for(session, fingerprint, request, parsed)
+            if store.get_schema(session, schema_id) is None:
+                store.insert_schema(
+                    session,
+                    StoredSchema(
+                        id=schema_id,
+                        schema_type=parsed.schema_type,
+                        text=parsed.canonical,
+                        references=parsed.references,
+                        metadata=request.metadata,
+                        ruleset=request.ruleset,
+                        guid=guid,
+                        created_ms=now_ms(),
+                    ),
+                    fingerprint,
+                )
+            self._tombstone_replaced(session, subject, rows, schema_id)
+            store.insert_version(session, subject, version, schema_id, now_ms())
+            row = next(r for r in store.versions_of(session, subject) if r.version == version)
+            return self._subject_version(session, row)
+
+    def _with_previous_text(
+        self, session: Session, subject: str, request: SchemaRequest
+    ) -> SchemaRequest:
+        """A metadata-only request (no schema text) re-registers the latest schema's text."""
+        if request.schema or (request.metadata is None and request.ruleset is None):
+            return request
+        live = _live(store.versions_of(session, subject))
+        if not live:
+            raise InvalidSchemaError("Empty schema: the subject has no version to copy")
+        previous = self._subject_version(session, live[-1]).schema
+        return SchemaRequest(
+            schema=previous.text,
+            schema_type=previous.schema_type,
+            references=previous.references,
+            metadata=request.metadata if request.metadata is not None else previous.metadata,
+            ruleset=request.ruleset if request.ruleset is not None else previous.ruleset,
+            id=request.id,
+            version=request.version,
+        )
+
+    @staticmethod
+    def _check_mode_allows_registration(subject: str, mode: str, request: SchemaRequest) -> None:
+        if mode in (policy.READONLY, policy.READONLY_OVERRIDE):
+            raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
+        if request.id is not None and request.id >= 0 and mode != policy.IMPORT:
+            raise OperationNotPermittedError(
+                f"Subject {subject} is not in import mode: drop the 'id' field, or switch the "
+                "subject to IMPORT mode to register with explicit ids"
+            )
+        if (request.id is None or request.id < 0) and mode == policy.IMPORT:
+            raise OperationNotPermittedError(
+                f"Subject {subject} is not in read-write mode: in IMPORT mode every schema needs "
+                "an explicit 'id'"
+            )
+
+    def _enforce_compatibility(
+        self,
+        session: Session,
+        subject: str,
+        parsed: ParsedSchema,
+        live: Sequence[SubjectVersionRow],
+        config: policy.EffectiveConfig,
+    ) -> None:
+        previous = [(row.version, self.parsed(session, row.schema_id)) for row in live]
+        issues = compat.check(parsed, previous, config.level, config.policy)
+        if issues:
+            raise IncompatibleSchemaError(
+                subject, self._confluent_messages(issues, previous, config), list(issues)
+            )
+
+    @staticmethod
+    def _confluent_messages(
+        issues: Sequence[Incompatibility],
+        previous: Sequence[tuple[int, ParsedSchema]],
+        config: policy.EffectiveConfig,
+    ) -> list[str]:
+        """Messages shaped like Confluent's: differences, then the old version and schema."""
+        messages = [issue.confluent_message() for issue in issues]
+        version = issues[-1].version
+        old = next((schema for number, schema in previous if number == version), None)
+        if version is not None and old is not None:
+            messages.append(f"{{oldSchemaVersion: {version}}}")
+            messages.append(f"{{oldSchema: '{old.canonical[:10240]}'}}")
+        validate_fields = str(config.fields.get("validateFields", False)).lower()
+        messages.append(
+            f"{{validateFields: '{validate_fields}', compatibility: '{config.level.value}'}}"
+        )
+        return messages
+
+    @staticmethod
+    def _next_version(rows: Sequence[SubjectVersionRow], request: SchemaRequest, mode: str) -> int:
+        next_version = max((row.version for row in rows), default=0) + 1
+        if request.version in (None, LATEST):
+            return next_version
+        assert request.version is not None
+        if mode == policy.IMPORT:
+            if request.version < 1 or any(row.version == request.version for row in rows):
+                raise InvalidSchemaError(
+                    f"Version {request.version} already exists or is not a valid version"
+                )
+            return request.version
+        if request.version != next_version:
+            raise InvalidSchemaError(
+                f"Version is not one more than previous version: the next version is {next_version}"
+            )
+        return next_version
+
+    def _schema_id_for(
+        self, session: Session, fingerprint: str, request: SchemaRequest, parsed: ParsedSchema
+    ) -> int:
+        if request.id is not None and request.id >= 0:
+            existing = store.get_schema(session, request.id)
+            if existing is not None and existing.fingerprint != fingerprint:
+                raise OperationNotPermittedError(
+                    f"Overwrite new schema with id {request.id} in context . is not permitted: "
+                    "that id already holds a different schema"
+                )
+            if existing is None:
+                store.allocate_schema_id(session, request.id)
+            return request.id
+        same_content = store.schema_ids_with_fingerprint(session, fingerprint)
+        if same_content:
+            return same_content[0]
+        return store.allocate_schema_id(session)
+
+    def _tombstone_replaced(
+        self, session: Session, subject: str, rows: Sequence[SubjectVersionRow], schema_id: int
+    ) -> None:
+        """Soft-deleted versions holding the id being re-registered are removed for good."""
+        stale = [
+            row.version
+            for row in rows
+            if row.deleted
+            and row.schema_id == schema_id
+            and not store.referencing_schema_ids(session, subject, row.version)
+        ]
+        if stale:
+            store.remove_versions(session, subject, stale)
+
+    # -- lookup and compatibility ----------------------------------------------------------
+
+    def lookup(
+        self, subject: str, request: SchemaRequest, *, normalize: bool = False, deleted: bool = False
+    ) -> SubjectVersion:
+        """The version of ``subject`` holding this schema (40401 / 40403 when there is none)."""
+        with read_session(self.engine) as session:
+            rows = store.versions_of(session, subject)
+            candidates = rows if deleted else _live(rows)
+            if not candidates:
+                raise SubjectNotFoundError(subject)
+            config = policy.effective_config(session, subject, self.settings.default_compatibility)
+            parsed, fingerprint, _ = self._parse_request(
+                session, request, normalize or config.normalize
+            )
+            exact = SchemaRequest(schema=request.schema)
+            row = self._match(session, candidates, fingerprint, exact)
+            if row is None:
+                row = self._match_normalized(session, candidates, request)
+            if row is None:
+                raise SchemaNotFoundError()
+            return self._subject_version(session, row)
+
+    def _match_normalized(
+        self, session: Session, candidates: Sequence[SubjectVersionRow], request: SchemaRequest
+    ) -> SubjectVersionRow | None:
+        """Second chance: the same schema once both are normalized (text vs. descriptor...)."""
+        wanted, wanted_fingerprint, _ = self._parse_request(session, request, True)
+        for row in reversed(candidates):
+            stored = self._subject_version(session, row).schema
+            if stored.schema_type != wanted.schema_type:
+                continue
+            old = self.parsed(session, row.schema_id)
+            again = get_format(stored.schema_type).parse(
+                old.canonical, old.references, old.dependencies, normalize=True
+            )
+            fingerprint, _ = identity(
+                again.schema_type,
+                again.canonical,
+                stored.references,
+                request.metadata,
+                request.ruleset,
+            )
+            if fingerprint == wanted_fingerprint:
+                return row
+        return None
+
+    def test_compatibility(
+        self,
+        subject: str,
+        request: SchemaRequest,
+        version: int | None,
+        *,
+        normalize: bool = False,
+        verbose: bool = False,
+    ) -> CompatibilityResult:
+        """Would ``request`` be accepted? Against one version, or as registration would check."""
+        with read_session(self.engine) as session:
+            config = policy.effective_config(session, subject, self.settings.default_compatibility)
+            rows = store.versions_of(session, subject)
+            live = _live(rows)
+            if version is None:
+                compared = live
+            elif version == LATEST:
+                compared = live[-1:]
+            else:
+                match = [row for row in live if row.version == version]
+                if not match:
+                    raise VersionNotFoundError(version)
+                compared = match
+            try:
+                parsed, _, _ = self._parse_request(session, request, normalize or config.normalize)
+            except InvalidSchemaError as error:
+                if verbose:
+                    return CompatibilityResult(False, [error.message])
+                raise
+            previous = [(row.version, self.parsed(session, row.schema_id)) for row in compared]
+            level = config.level
+            if version is not None and level.transitive:
+                level = CompatibilityLevel(level.value.removesuffix("_TRANSITIVE"))
+            issues = compat.check(parsed, previous, level, config.policy)
+        messages = self._confluent_messages(issues, previous, config) if issues else []
+        return CompatibilityResult(not issues, messages, list(issues))
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def schema_by_id(self, schema_id: int) -> StoredSchema:
+        with read_session(self.engine) as session:
+            row = store.get_schema(session, schema_id)
+            if row is None:
+                raise SchemaNotFoundError(schema_id)
+            return store.to_stored(row)
+
+    def schema_by_guid(self, guid: str) -> StoredSchema:
+        with read_session(self.engine) as session:
+            row = store.get_schema_by_guid(session, guid)
+            if row is None:
+                raise SchemaNotFoundError(guid)
+            return store.to_stored(row)
+
+    def render(self, schema: StoredSchema, output_format: str) -> str:
+        """Schema text in a ``format=`` representation (Protobuf ``serialized``...)."""
+        if not output_format:
+            return schema.text
+        with read_session(self.engine) as session:
+            parsed = self.parsed(session, schema.id)
+        return get_format(schema.schema_type).render(parsed, output_format)
+
+    def versions_of_schema(self, schema_id: int, *, deleted: bool = False) -> list[tuple[str, int]]:
+        with read_session(self.engine) as session:
+            if store.get_schema(session, schema_id) is None:
+                raise SchemaNotFoundError(schema_id)
+            rows = store.versions_holding(session, schema_id)
+        return [(row.subject, row.version) for row in rows if deleted or not row.deleted]
+
+    def subjects(
+        self, prefix: str = "", *, deleted: bool = False, deleted_only: bool = False
+    ) -> list[str]:
+        with read_session(self.engine) as session:
+            summary = store.subjects_summary(session)
+        return [
+            subject
+            for subject, has_live in summary
+            if subject.startswith(prefix)
+            and ((not has_live) if deleted_only else (has_live or deleted))
+        ]
+
+    def versions(
+        self, subject: str, *, deleted: bool = False, deleted_only: bool = False
+    ) -> list[SubjectVersionRow]:
+        with read_session(self.engine) as session:
+            rows = store.versions_of(session, subject)
+        if deleted_only:
+            chosen = [row for row in rows if row.deleted]
+        elif deleted:
+            chosen = rows
+        else:
+            chosen = _live(rows)
+        if not chosen and not (deleted_only and rows):
+            raise SubjectNotFoundError(subject)
+        return chosen
+
+    def version(self, subject: str, version: int, *, deleted: bool = False) -> SubjectVersion:
+        with read_session(self.engine) as session:
+            return self._subject_version(session, self._find_version(session, subject, version, deleted))
+
+    @staticmethod
+    def _find_version(
+        session: Session, subject: str, version: int, deleted: bool
+    ) -> SubjectVersionRow:
+        rows = store.versions_of(session, subject)
+        visible = rows if deleted else _live(rows)
+        if not visible:
+            raise SubjectNotFoundError(subject)
+        if version == LATEST:
+            return visible[-1]
+        row = next((r for r in visible if r.version == version), None)
+        if row is None:
+            raise VersionNotFoundError(version)
+        return row
+
+    def referenced_by(self, subject: str, version: int) -> list[int]:
+        with read_session(self.engine) as session:
+            row = self._find_version(session, subject, version, deleted=True)
+            return store.referencing_schema_ids(session, subject, row.version)
+
+    def all_schemas(
+        self, prefix: str = "", *, deleted: bool = False, latest_only: bool = False
+    ) -> list[SubjectVersion]:
+        with read_session(self.engine) as session:
+            rows = [r for r in store.all_versions(session, prefix) if deleted or not r.deleted]
+            if latest_only:
+                latest: dict[str, SubjectVersionRow] = {}
+                for row in rows:
+                    latest[row.subject] = row
+                rows = list(latest.values())
+            return [self._subject_version(session, row) for row in rows]
+
+    def delete_epoch(self) -> int:
+        """Changes whenever a permanent delete may have removed a schema id."""
+        with read_session(self.engine) as session:
+            return store.delete_epoch(session)
+
+    def max_schema_id(self) -> int:
+        with read_session(self.engine) as session:
+            return store.max_schema_id(session)
