@@ -33,7 +33,9 @@ def create_fastapi(registry: Registry) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _confluent_error(exc.status_code, exc.status_code, f"HTTP {exc.status_code} {exc.detail}")
+        return _confluent_error(
+            exc.status_code, exc.status_code, f"HTTP {exc.status_code} {exc.detail}"
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 GLOBAL = ""
@@ -21,7 +22,7 @@ class SchemaRow(SQLModel, table=True):
     ruleset_json: str | None = None
     fingerprint: str = Field(index=True, max_length=64)
     guid: str = Field(index=True, max_length=36)
-    created_ms: int
+    created_ms: int = Field(sa_type=BigInteger)
 
 
 class SubjectVersionRow(SQLModel, table=True):
@@ -33,7 +34,7 @@ class SubjectVersionRow(SQLModel, table=True):
     version: int = Field(primary_key=True)
     schema_id: int = Field(foreign_key="schemas.id", index=True)
     deleted: bool = Field(default=False)
-    created_ms: int
+    created_ms: int = Field(sa_type=BigInteger)
 
 
 class ReferenceRow(SQLModel, table=True):
@@ -74,6 +75,6 @@ class RegistryStateRow(SQLModel, table=True):
     __tablename__ = "registry_state"
 
     id: int = Field(primary_key=True)
-    epoch: int = Field(default=0)
-    delete_epoch: int = Field(default=0)
+    epoch: int = Field(default=0, sa_type=BigInteger)
+    delete_epoch: int = Field(default=0, sa_type=BigInteger)
     max_schema_id: int = Field(default=0)

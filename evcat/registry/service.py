@@ -10,7 +10,6 @@ import time
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -154,7 +153,7 @@ class Registry:
                 row = next((r for r in rows if r.version == reference.version), None)
             if row is None or (for_new_schema and row.deleted):
                 raise InvalidSchemaError(
-                    f"No schema reference found for subject \"{reference.subject}\" and version "
+                    f'No schema reference found for subject "{reference.subject}" and version '
                     f"{reference.version}: register that subject-version first or fix the "
                     f"reference named '{reference.name}'"
                 )
@@ -174,12 +173,8 @@ class Registry:
                 "references"
             )
         schema_format = get_format(request.schema_type)
-        references, dependencies = self._resolve(
-            session, request.references, for_new_schema=True
-        )
-        parsed = schema_format.parse(
-            request.schema, references, dependencies, normalize=normalize
-        )
+        references, dependencies = self._resolve(session, request.references, for_new_schema=True)
+        parsed = schema_format.parse(request.schema, references, dependencies, normalize=normalize)
         fingerprint, guid = identity(
             parsed.schema_type, parsed.canonical, references, request.metadata, request.ruleset
         )
@@ -390,7 +385,12 @@ class Registry:
     # -- lookup and compatibility ----------------------------------------------------------
 
     def lookup(
-        self, subject: str, request: SchemaRequest, *, normalize: bool = False, deleted: bool = False
+        self,
+        subject: str,
+        request: SchemaRequest,
+        *,
+        normalize: bool = False,
+        deleted: bool = False,
     ) -> SubjectVersion:
         """The version of ``subject`` holding this schema (40401 / 40403 when there is none)."""
         with read_session(self.engine) as session:
@@ -399,7 +399,7 @@ class Registry:
             if not candidates:
                 raise SubjectNotFoundError(subject)
             config = policy.effective_config(session, subject, self.settings.default_compatibility)
-            parsed, fingerprint, _ = self._parse_request(
+            _parsed, fingerprint, _ = self._parse_request(
                 session, request, normalize or config.normalize
             )
             exact = SchemaRequest(schema=request.schema)
@@ -531,7 +531,9 @@ class Registry:
 
     def version(self, subject: str, version: int, *, deleted: bool = False) -> SubjectVersion:
         with read_session(self.engine) as session:
-            return self._subject_version(session, self._find_version(session, subject, version, deleted))
+            return self._subject_version(
+                session, self._find_version(session, subject, version, deleted)
+            )
 
     @staticmethod
     def _find_version(

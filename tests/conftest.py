@@ -1,0 +1,135 @@
+"""Shared fixtures: a live evcat server over real HTTP, on SQLite and on PostgreSQL.
+
+``registry_url`` is parametrized by backend: every test that uses it runs against an SQLite
+file and, when ``EVCAT_TEST_DATABASE_URL`` names a PostgreSQL server, against a fresh
+PostgreSQL database too.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import create_engine, text
+
+from evcat.app import create_app
+from evcat.migrations import upgrade
+from evcat.settings import Settings
+
+PG_URL = os.environ.get("EVCAT_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _server_url(url: str) -> str:
+    """The PostgreSQL URL with its database swapped for ``postgres`` (to create others)."""
+    base, _, _ = url.rpartition("/")
+    return f"{base}/postgres"
+
+
+def fresh_postgres_database() -> str:
+    """Create an empty PostgreSQL database for one test module; returns its URL."""
+    name = f"evcat_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_server_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    base, _, _ = PG_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+def drop_postgres_database(url: str) -> None:
+    name = url.rpartition("/")[2]
+    admin = create_engine(_server_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def database_url(backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'evcat.db'}"
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need EVCAT_TEST_DATABASE_URL (set by .ci/run)")
+    return fresh_postgres_database()
+
+
+class LiveServer:
+    """uvicorn serving ``create_app`` in a background thread, on a free port."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            create_app(settings, migrate=True),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("evcat test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    url = database_url(backend, tmp_path)
+    yield url
+    if backend == "postgresql":
+        drop_postgres_database(url)
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(db_url=db_url)
+
+
+@pytest.fixture
+def registry_url(settings: Settings) -> Iterator[str]:
+    """A live evcat over real HTTP on a fresh database."""
+    with LiveServer(settings) as server:
+        yield server.url
+
+
+@pytest.fixture
+def client(registry_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=registry_url, timeout=30) as http:
+        yield http
+
+
+@pytest.fixture
+def migrated_sqlite(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'evcat.db'}"
+    upgrade(url)
+    return url
