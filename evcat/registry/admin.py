@@ -113,7 +113,9 @@ def delete_subject(registry: Registry, subject: str, *, permanent: bool) -> list
 # -- config ------------------------------------------------------------------------------
 
 
-def get_config(registry: Registry, subject: str | None, *, default_to_global: bool) -> dict[str, Any]:
+def get_config(
+    registry: Registry, subject: str | None, *, default_to_global: bool
+) -> dict[str, Any]:
     """Stored config (``compatibilityLevel`` key); 40408 for a subject without its own."""
     with read_session(registry.engine) as session:
         if subject and not default_to_global:

@@ -122,7 +122,9 @@ class ConfluentApi:
         add("/compatibility/subjects/{subject}/versions", POST=self.compatibility)
         add("/compatibility/subjects/{subject}/versions/{version}", POST=self.compatibility)
         add("/config", GET=self.get_config, PUT=self.put_config, DELETE=self.delete_config)
-        add("/config/{subject}", GET=self.get_config, PUT=self.put_config, DELETE=self.delete_config)
+        add(
+            "/config/{subject}", GET=self.get_config, PUT=self.put_config, DELETE=self.delete_config
+        )
         add("/mode", GET=self.get_mode, PUT=self.put_mode, DELETE=self.delete_mode)
         add("/mode/{subject}", GET=self.get_mode, PUT=self.put_mode, DELETE=self.delete_mode)
         add("/contexts", GET=lambda q: Reply(["."]))
@@ -213,7 +215,9 @@ class ConfluentApi:
             deleted=request.flag("deleted"),
             latest_only=request.flag("latestOnly"),
         )
-        return Reply([self._version_body(v, request.text("format")) for v in _page(request, versions)])
+        return Reply(
+            [self._version_body(v, request.text("format")) for v in _page(request, versions)]
+        )
 
     # -- subjects and versions -----------------------------------------------------------
 
@@ -283,7 +287,9 @@ class ConfluentApi:
             "id": version.schema.id,
             "version": version.version,
             "guid": version.schema.guid,
-        } | schema_body(version.schema, self.registry.render(version.schema, request.text("format")))
+        } | schema_body(
+            version.schema, self.registry.render(version.schema, request.text("format"))
+        )
         return Reply(body)
 
     def lookup(self, request: ApiRequest) -> Reply:
@@ -343,7 +349,7 @@ class ConfluentApi:
     def put_config(self, request: ApiRequest) -> Reply:
         body = request.json()
         if not body:
-            raise BadRequestError("Send a JSON object such as {\"compatibility\": \"BACKWARD\"}")
+            raise BadRequestError('Send a JSON object such as {"compatibility": "BACKWARD"}')
         return Reply(admin.set_config(self.registry, request.params.get("subject"), body))
 
     def delete_config(self, request: ApiRequest) -> Reply:
@@ -388,4 +394,3 @@ def _page(request: ApiRequest, items: list[Any]) -> list[Any]:
     limit = request.integer("limit", -1)
     end = None if limit <= 0 else offset + limit
     return items[offset:end]
-

@@ -53,7 +53,9 @@ class ApiRequest:
         try:
             return int(value)
         except ValueError:
-            raise BadRequestError(f"Query parameter '{name}' must be an integer, got {value!r}") from None
+            raise BadRequestError(
+                f"Query parameter '{name}' must be an integer, got {value!r}"
+            ) from None
 
     def json(self) -> dict[str, Any]:
         """The body as a JSON object, whatever the content type said."""

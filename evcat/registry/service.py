@@ -258,8 +258,9 @@ class Registry:
                     ),
                     fingerprint,
                 )
-            self._tombstone_replaced(session, subject, rows, schema_id)
             store.insert_version(session, subject, version, schema_id, now_ms())
+            # After the insert, so the schema row is still held and survives the tombstone.
+            self._tombstone_replaced(session, subject, rows, schema_id)
             row = next(r for r in store.versions_of(session, subject) if r.version == version)
             return self._subject_version(session, row)
 

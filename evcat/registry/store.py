@@ -62,9 +62,9 @@ def get_schema_by_guid(session: Session, guid: str) -> SchemaRow | None:
 def schema_ids_with_fingerprint(session: Session, fingerprint: str) -> list[int]:
     return list(
         session.exec(
-            select(SchemaRow.id).where(SchemaRow.fingerprint == fingerprint).order_by(
-                col(SchemaRow.id)
-            )
+            select(SchemaRow.id)
+            .where(SchemaRow.fingerprint == fingerprint)
+            .order_by(col(SchemaRow.id))
         )
     )
 
@@ -163,7 +163,10 @@ def insert_schema(
             schema_type=schema.schema_type,
             schema_text=schema.text,
             references_json=orjson.dumps(
-                [{"name": r.name, "subject": r.subject, "version": r.version} for r in schema.references]
+                [
+                    {"name": r.name, "subject": r.subject, "version": r.version}
+                    for r in schema.references
+                ]
             ).decode(),
             metadata_json=_dumps(schema.metadata),
             ruleset_json=_dumps(schema.ruleset),
@@ -172,6 +175,9 @@ def insert_schema(
             created_ms=schema.created_ms,
         )
     )
+    # No ORM relationships tie the rows together, so flush the schema before its references
+    # to satisfy the foreign key.
+    session.flush()
     for reference in schema.references:
         session.add(
             ReferenceRow(
@@ -184,7 +190,9 @@ def insert_schema(
     session.flush()
 
 
-def insert_version(session: Session, subject: str, version: int, schema_id: int, now_ms: int) -> None:
+def insert_version(
+    session: Session, subject: str, version: int, schema_id: int, now_ms: int
+) -> None:
     session.add(
         SubjectVersionRow(
             subject=subject, version=version, schema_id=schema_id, deleted=False, created_ms=now_ms
@@ -205,9 +213,7 @@ def mark_deleted(session: Session, subject: str, versions: Sequence[int]) -> Non
 
 def remove_versions(session: Session, subject: str, versions: Sequence[int]) -> None:
     """Hard-delete versions; schemas no version holds any more disappear with them."""
-    rows = [
-        r for r in versions_of(session, subject) if r.version in set(versions)
-    ]
+    rows = [r for r in versions_of(session, subject) if r.version in set(versions)]
     schema_ids = {r.schema_id for r in rows}
     session.execute(
         delete(SubjectVersionRow).where(

@@ -149,7 +149,10 @@ class _Printer:
     def field(self, node: Any, namespace: str) -> dict[str, Any]:
         if not isinstance(node, dict) or not isinstance(node.get("name"), str):
             raise InvalidSchemaError(f"Invalid Avro record field {node!r}: needs a 'name'")
-        out: dict[str, Any] = {"name": node["name"], "type": self.schema(node.get("type"), namespace)}
+        out: dict[str, Any] = {
+            "name": node["name"],
+            "type": self.schema(node.get("type"), namespace),
+        }
         for key in ("doc", "default"):
             if key in node:
                 out[key] = node[key]
