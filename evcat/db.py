@@ -27,10 +27,14 @@ def make_engine(url: str) -> Engine:
     path = url.split("///", 1)[1] if "///" in url else ""
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, poolclass=NullPool
-    ) if path in ("", ":memory:") else create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
+    engine = (
+        create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, poolclass=NullPool
+        )
+        if path in ("", ":memory:")
+        else create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
+        )
     )
 
     @event.listens_for(engine, "connect")
@@ -66,9 +70,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
     with engine.connect() as connection:
         connection = connection.execution_options(**{_WRITE: True})
         with connection.begin(), Session(bind=connection) as session:
-            row = (
-                text("UPDATE registry_state SET epoch = epoch + 1 WHERE id = 1")
-            )
+            row = text("UPDATE registry_state SET epoch = epoch + 1 WHERE id = 1")
             connection.execute(row)
             yield session
             session.flush()

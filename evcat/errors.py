@@ -47,7 +47,9 @@ class SchemaNotFoundError(NotFoundError):
     error_code = 40403
 
     def __init__(self, schema_id: int | str | None = None) -> None:
-        super().__init__("Schema not found" if schema_id is None else f"Schema {schema_id} not found")
+        super().__init__(
+            "Schema not found" if schema_id is None else f"Schema {schema_id} not found"
+        )
 
 
 class SubjectSoftDeletedError(NotFoundError):

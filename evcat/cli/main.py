@@ -36,7 +36,9 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (EVCAT_DB_URL).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
-    demo: Annotated[bool, typer.Option(help="Load the demo catalog if the registry is empty.")] = False,
+    demo: Annotated[
+        bool, typer.Option(help="Load the demo catalog if the registry is empty.")
+    ] = False,
 ) -> None:
     """Serve the Confluent-compatible API (and evcat's own) over HTTP.
 

@@ -109,8 +109,7 @@ def check(
     found: list[Incompatibility] = []
     for version, old in candidates:
         issues = [
-            issue.against(version, issue.direction)
-            for issue in check_pair(new, old, level, policy)
+            issue.against(version, issue.direction) for issue in check_pair(new, old, level, policy)
         ]
         found += issues
         if issues and stop_at_first:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
+from sqlmodel import SQLModel
 
 from evcat.registry import models
-from sqlmodel import SQLModel
 
 assert models  # the tables register themselves on SQLModel.metadata when imported
 

@@ -26,8 +26,17 @@ class ServerProcess:
         env = os.environ | {"EVCAT_DB_URL": self.db_url}
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "uvicorn", "evcat.app:app_from_env", "--factory",
-                "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "evcat.app:app_from_env",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
             ],
             env=env,
         )

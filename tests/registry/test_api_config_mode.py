@@ -12,9 +12,7 @@ def test_global_config_defaults_to_backward(client: httpx.Client) -> None:
 
 
 def test_put_global_config_echoes_the_compatibility_key(client: httpx.Client) -> None:
-    assert client.put("/config", json={"compatibility": "full"}).json() == {
-        "compatibility": "FULL"
-    }
+    assert client.put("/config", json={"compatibility": "full"}).json() == {"compatibility": "FULL"}
     assert client.get("/config").json()["compatibilityLevel"] == "FULL"
 
 
@@ -108,9 +106,7 @@ def test_import_mode_needs_an_empty_registry_unless_forced(client: httpx.Client)
 
 def test_import_mode_registers_with_explicit_ids_and_versions(client: httpx.Client) -> None:
     client.put("/mode", json={"mode": "IMPORT"})
-    answer = client.post(
-        "/subjects/orders-value/versions", json=body(ORDER_V1, id=42, version=7)
-    )
+    answer = client.post("/subjects/orders-value/versions", json=body(ORDER_V1, id=42, version=7))
     assert answer.json()["id"] == 42
     assert answer.json()["version"] == 7
     assert client.get("/schemas/ids/42").status_code == 200

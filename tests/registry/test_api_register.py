@@ -39,8 +39,12 @@ def test_same_content_under_another_subject_shares_the_id(client: httpx.Client) 
 def test_whitespace_and_key_order_do_not_change_identity(client: httpx.Client) -> None:
     compact = register(client, "orders-value", ORDER_V1).json()
     reordered = json.dumps(
-        {"namespace": "shop", "fields": [{"type": "string", "name": "id"}], "name": "Order",
-         "type": "record"},
+        {
+            "namespace": "shop",
+            "fields": [{"type": "string", "name": "id"}],
+            "name": "Order",
+            "type": "record",
+        },
         indent=4,
     )
     assert register(client, "orders-value", reordered).json()["id"] == compact["id"]
@@ -112,9 +116,7 @@ def test_incompatible_schema_is_409_with_confluent_message(client: httpx.Client)
 
 def test_force_skips_the_compatibility_check(client: httpx.Client) -> None:
     register(client, "orders-value", ORDER_V1)
-    answer = client.post(
-        "/subjects/orders-value/versions?force=true", json=body(ORDER_BREAKING)
-    )
+    answer = client.post("/subjects/orders-value/versions?force=true", json=body(ORDER_BREAKING))
     assert answer.status_code == 200
     assert answer.json()["version"] == 2
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+
 from evcat.migrations import upgrade
 from tests.registry.processes import ServerProcess
 
