@@ -12,13 +12,27 @@ from evcat import __version__
 from evcat.db import make_engine
 from evcat.errors import EvcatError
 from evcat.migrations import upgrade
+from evcat.registry import v1
 from evcat.registry.api import ConfluentApi
 from evcat.registry.http import ConfluentRouter
 from evcat.registry.service import Registry
 from evcat.settings import Settings
 
 
-def _confluent_error(status: int, code: int, message: str) -> JSONResponse:
+def _error(request: Request, status: int, code: int, message: str) -> JSONResponse:
+    """Confluent's error shape, or an RFC 7807 problem on evcat's own ``/v1`` routes."""
+    if request.url.path.startswith("/v1/"):
+        return JSONResponse(
+            {
+                "type": "about:blank",
+                "title": message.split(":")[0][:80],
+                "status": status,
+                "detail": message,
+                "error_code": code,
+            },
+            status_code=status,
+            media_type="application/problem+json",
+        )
     return JSONResponse(
         {"error_code": code, "message": message},
         status_code=status,
@@ -32,18 +46,23 @@ def create_fastapi(registry: Registry) -> FastAPI:
     app.state.registry = registry
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _confluent_error(
-            exc.status_code, exc.status_code, f"HTTP {exc.status_code} {exc.detail}"
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(
+            request, exc.status_code, exc.status_code, f"HTTP {exc.status_code} {exc.detail}"
         )
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _confluent_error(422, 422, f"Invalid request: {exc.errors()}")
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
+        )
+        return _error(request, 422, 422, f"Invalid request: {problems}")
 
     @app.exception_handler(EvcatError)
-    async def domain_error(_request: Request, exc: EvcatError) -> JSONResponse:
-        return _confluent_error(exc.status, exc.error_code, exc.message)
+    async def domain_error(request: Request, exc: EvcatError) -> JSONResponse:
+        return _error(request, exc.status, exc.error_code, exc.message)
+
+    app.include_router(v1.router)
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:

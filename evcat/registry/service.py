@@ -568,6 +568,11 @@ class Registry:
                 rows = list(latest.values())
             return [self._subject_version(session, row) for row in rows]
 
+    def effective_level(self, subject: str) -> str:
+        with read_session(self.engine) as session:
+            config = policy.effective_config(session, subject, self.settings.default_compatibility)
+        return config.level.value
+
     def delete_epoch(self) -> int:
         """Changes whenever a permanent delete may have removed a schema id."""
         with read_session(self.engine) as session:
