@@ -80,6 +80,7 @@ class LiveServer:
             log_level="warning",
             lifespan="off",
         )
+        self.app = config.app
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

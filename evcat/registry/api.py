@@ -111,6 +111,7 @@ class ConfluentApi:
         add("/schemas/guids/{guid}/ids", GET=self.ids_of_guid)
         add("/subjects", GET=self.list_subjects)
         add("/subjects/{subject}", POST=self.lookup, DELETE=self.delete_subject)
+        add("/subjects/{subject}/metadata", GET=self.latest_with_metadata)
         add("/subjects/{subject}/versions", GET=self.list_versions, POST=self.register)
         add(
             "/subjects/{subject}/versions/{version}",
@@ -258,6 +259,17 @@ class ConfluentApi:
         version = self.registry.version(
             request.params["subject"],
             parse_version(request.params["version"]),
+            deleted=request.flag("deleted"),
+        )
+        return Reply(self._version_body(version, request.text("format")))
+
+    def latest_with_metadata(self, request: ApiRequest) -> Reply:
+        keys, values = request.query.get("key", []), request.query.get("value", [])
+        if len(keys) != len(values):
+            raise BadRequestError("Send as many 'value' query parameters as 'key' parameters")
+        version = self.registry.latest_with_metadata(
+            request.params["subject"],
+            dict(zip(keys, values, strict=True)),
             deleted=request.flag("deleted"),
         )
         return Reply(self._version_body(version, request.text("format")))

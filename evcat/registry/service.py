@@ -551,6 +551,22 @@ class Registry:
             raise VersionNotFoundError(version)
         return row
 
+    def latest_with_metadata(
+        self, subject: str, properties: dict[str, str], *, deleted: bool = False
+    ) -> SubjectVersion:
+        """The newest version whose ``metadata.properties`` hold every given pair."""
+        with read_session(self.engine) as session:
+            rows = store.versions_of(session, subject)
+            visible = rows if deleted else _live(rows)
+            if not visible:
+                raise SubjectNotFoundError(subject)
+            for row in reversed(visible):
+                version = self._subject_version(session, row)
+                held = (version.schema.metadata or {}).get("properties") or {}
+                if all(held.get(key) == value for key, value in properties.items()):
+                    return version
+        raise SchemaNotFoundError()
+
     def referenced_by(self, subject: str, version: int) -> list[int]:
         with read_session(self.engine) as session:
             row = self._find_version(session, subject, version, deleted=True)

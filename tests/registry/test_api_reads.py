@@ -207,3 +207,13 @@ def test_oversized_body_is_refused_with_a_clear_error(client: httpx.Client) -> N
 def test_reserved_subject_name_is_42208(client: httpx.Client) -> None:
     answer = client.post("/subjects/__GLOBAL/versions", json=body(ORDER_V1))
     assert answer.json()["error_code"] == 42208
+
+
+def test_latest_with_metadata_picks_the_newest_matching_version(client: httpx.Client) -> None:
+    owned = {"properties": {"owner": "shop", "tier": "gold"}}
+    client.post("/subjects/orders-value/versions", json=body(ORDER_V1, metadata=owned))
+    client.post("/subjects/orders-value/versions", json=body(ORDER_V2))
+    found = client.get("/subjects/orders-value/metadata?key=owner&value=shop").json()
+    assert found["version"] == 1
+    missing = client.get("/subjects/orders-value/metadata?key=owner&value=nobody")
+    assert missing.json()["error_code"] == 40403
