@@ -134,6 +134,7 @@ def set_config(registry: Registry, subject: str | None, update: dict[str, Any]) 
     if subject:
         validate_subject(subject)
     with write_session(registry.engine) as session:
+        _refuse_if_read_only(session, subject)
         key = subject or GLOBAL
         merged = policy.merge_config_update(store.get_config(session, key), update)
         store.put_config(session, key, merged)
@@ -146,6 +147,7 @@ def set_config(registry: Registry, subject: str | None, update: dict[str, Any]) 
 def delete_config(registry: Registry, subject: str | None) -> dict[str, Any]:
     """Remove a subject's (or the global) config; returns what was removed."""
     with write_session(registry.engine) as session:
+        _refuse_if_read_only(session, subject)
         key = subject or GLOBAL
         config = store.get_config(session, key)
         if config is None:

@@ -137,3 +137,13 @@ def test_delete_subject_mode_returns_it(client: httpx.Client) -> None:
     client.put("/mode/orders-value", json={"mode": "READONLY"})
     assert client.delete("/mode/orders-value").json() == {"mode": "READONLY"}
     assert client.get("/mode/orders-value?defaultToGlobal=true").json() == {"mode": "READWRITE"}
+
+
+def test_readonly_refuses_config_changes_but_allows_leaving_readonly(
+    client: httpx.Client,
+) -> None:
+    client.put("/mode", json={"mode": "READONLY"})
+    answer = client.put("/config", json={"compatibility": "NONE"})
+    assert (answer.status_code, answer.json()["error_code"]) == (422, 42205)
+    assert client.put("/mode", json={"mode": "READWRITE"}).json() == {"mode": "READWRITE"}
+    assert client.put("/config", json={"compatibility": "NONE"}).status_code == 200
