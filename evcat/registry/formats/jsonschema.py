@@ -24,12 +24,12 @@ from referencing.exceptions import Unresolvable
 from evcat.errors import InvalidSchemaError
 from evcat.registry.formats.base import JSON, ParsedSchema, SchemaReference
 from evcat.registry.formats.jsonschema_drafts import (
-    DRAFT4,
     DRAFT7,
     DRAFTS,
     REF_KEYWORDS,
     Draft,
     draft_for,
+    escape,
     join,
     subschemas,
 )
@@ -99,9 +99,16 @@ def _load(text: str) -> Any:
             f"the JSON nests deeper than {MAX_DEPTH} levels; flatten it with definitions and $ref"
         ) from None
     if not isinstance(document, dict | bool):
-        kind = "an array" if isinstance(document, list) else f"a {type(document).__name__}"
-        raise _fail(f"a JSON Schema must be a JSON object or a boolean, not {kind}")
+        raise _fail(f"a JSON Schema must be a JSON object or a boolean, not {_kind(document)}")
     return document
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    return "null" if value is None else "a number"
 
 
 def _reject_constant(name: str) -> Any:
@@ -136,15 +143,12 @@ def _draft_of(document: Any) -> Draft:
 
 
 def _pointer(parts: Sequence[str | int]) -> str:
-    escaped = (str(part).replace("~", "~0").replace("/", "~1") for part in parts)
-    return "#/" + "/".join(escaped)
+    return "#/" + "/".join(escape(str(part)) for part in parts)
 
 
 def _meta_validate(document: Any, draft: Draft) -> None:
     if isinstance(document, bool):
-        if draft is DRAFT4:
-            raise _fail('draft-04 has no boolean schemas; use {} or {"not": {}}')
-        return
+        return  # true and false are valid in every draft that can be declared without $schema
     # jsonschema-rs would take a missing $schema for 2020-12, and would try to download an
     # unusual spelling of a known one; naming the dialect exactly avoids both.
     instance = (
@@ -184,7 +188,7 @@ def _registry(
         model = dependency.model
         if not isinstance(model, JsonSchemaModel):
             raise _fail(
-                f"reference '{name}' is a {dependency.schema_type} schema; a JSON "
+                f"reference '{name}' is of type {dependency.schema_type}; a JSON "
                 "Schema can only reference JSON schemas"
             )
         resource = model.draft.specification.create_resource(model.document)
@@ -320,11 +324,15 @@ class JsonSchemaFormat:
         _meta_validate(document, draft)
         base_uri = ""
         if isinstance(document, dict):
-            base_uri = draft.specification.id_of(document) or ""
-        model = JsonSchemaModel(
-            document, draft, _registry(document, draft, base_uri, dependencies), base_uri
-        )
-        _check_subschemas(model)
+            # Drafts 6 and 7 allow an empty fragment on $id; lookups never carry one.
+            base_uri = urldefrag(draft.specification.id_of(document) or "").url
+        try:
+            registry = _registry(document, draft, base_uri, dependencies)
+            model = JsonSchemaModel(document, draft, registry, base_uri)
+            _check_subschemas(model)
+        except ValueError as exc:
+            # urllib refuses some URIs that draft 2019-09 and later do not check, e.g. "http://[".
+            raise _fail(f"an $id, $ref or reference name is not a valid URI ({exc})") from None
         return ParsedSchema(
             schema_type=JSON,
             canonical=_canonical(document, normalize),

@@ -51,7 +51,7 @@ def test_canonical_form_is_compact_json_keeping_key_order_and_non_ascii() -> Non
 
 
 def test_normalized_form_sorts_object_keys_at_every_level() -> None:
-    text = '{"type": "object", "properties": {"b": {"type": "string"}, "a": {"enum": [{"z": 1, "y": 2}]}}}'
+    text = '{"type":"object","properties":{"b":{"type":"string"},"a":{"enum":[{"z":1,"y":2}]}}}'
     parsed = JSON_FORMAT.parse(text, normalize=True)
     assert parsed.canonical == (
         '{"properties":{"a":{"enum":[{"y":2,"z":1}]},"b":{"type":"string"}},"type":"object"}'
@@ -311,5 +311,35 @@ def test_any_json_value_either_parses_or_is_refused_with_42201(value: Any) -> No
 def test_any_text_either_parses_or_is_refused_with_42201(text: str) -> None:
     try:
         JSON_FORMAT.parse(text)
+    except InvalidSchemaError as error:
+        assert error.error_code == 42201
+
+
+def test_an_id_with_an_empty_fragment_still_scopes_absolute_refs_to_the_document() -> None:
+    parsed = parse(
+        {
+            "$id": "https://acme.com/order.json#",
+            "properties": {"a": {"$ref": "https://acme.com/order.json#/definitions/d"}},
+            "definitions": {"d": {"type": "string"}},
+        }
+    )
+    assert model(parsed).base_uri == "https://acme.com/order.json"
+
+
+uri_like = st.text(alphabet="htp:/[]#%.~ax1", max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([DRAFT7, DRAFT2020]), uri_like, uri_like, uri_like)
+def test_odd_ids_and_refs_are_refused_with_42201_or_parse(
+    draft: str, root_id: str, inner_id: str, ref: str
+) -> None:
+    schema = {
+        "$schema": draft,
+        "$id": root_id,
+        "properties": {"a": {"$id": inner_id, "$ref": ref}, "b": {"$ref": ref}},
+    }
+    try:
+        parse(schema)
     except InvalidSchemaError as error:
         assert error.error_code == 42201
