@@ -8,7 +8,8 @@ Top-level and nested messages are matched by name; a message-typed field is foll
 message it names, in the same file or in an imported one, unless both sides name the very same
 file (the schema itself, or one subject version). A message already being compared higher up
 is not entered again, which keeps recursive types finite; a chain of more than 64 messages
-followed through fields is refused instead of compared.
+followed through fields is refused instead of compared. Each rule's id, message and fix are in
+``protobuf_rules``.
 
 Labels follow Confluent, which reads them from the text: a proto3 field without ``optional``
 and a oneof member have no label, so only an explicit label change (``optional``,
@@ -26,37 +27,11 @@ from typing import Any
 from google.protobuf import descriptor_pb2
 
 from evcat.compat.base import Incompatibility
+from evcat.compat.protobuf_rules import SCALAR_GROUPS, Findings
 from evcat.registry.formats.base import ParsedSchema
 from evcat.registry.formats.protobuf import ProtobufModel
 
 _F = descriptor_pb2.FieldDescriptorProto
-_SCALAR_GROUPS = {
-    _F.TYPE_INT32: "varint",
-    _F.TYPE_INT64: "varint",
-    _F.TYPE_UINT32: "varint",
-    _F.TYPE_UINT64: "varint",
-    _F.TYPE_BOOL: "varint",
-    _F.TYPE_ENUM: "varint",
-    _F.TYPE_SINT32: "zigzag",
-    _F.TYPE_SINT64: "zigzag",
-    _F.TYPE_STRING: "length",
-    _F.TYPE_BYTES: "length",
-    _F.TYPE_FIXED32: "fixed32",
-    _F.TYPE_SFIXED32: "fixed32",
-    _F.TYPE_FIXED64: "fixed64",
-    _F.TYPE_SFIXED64: "fixed64",
-    _F.TYPE_FLOAT: "float",
-    _F.TYPE_DOUBLE: "double",
-}
-_GROUP_MEMBERS = {
-    "varint": "int32, int64, uint32, uint64, bool or an enum",
-    "zigzag": "sint32 or sint64",
-    "length": "string or bytes",
-    "fixed32": "fixed32 or sfixed32",
-    "fixed64": "fixed64 or sfixed64",
-    "float": "float",
-    "double": "double",
-}
 _LOCAL = ("", -1)  # origin of the schema's own types, as in Confluent's diff context
 _MAX_DEPTH = 64  # message types followed through fields, one inside the other
 
@@ -106,34 +81,18 @@ def _real_oneofs(message: Any) -> dict[int, str]:
 
 
 class _Diff:
-    """One writer -> reader comparison; collects the incompatible differences."""
+    """One writer -> reader comparison: finds the incompatible differences."""
 
     def __init__(self, writer: ProtobufModel, reader: ProtobufModel, roles: tuple[str, str]):
         self.old_types = _index(writer)
         self.new_types = _index(reader)
-        self.writer_role, self.reader_role = roles
+        self.findings = Findings(roles)
         self.entered: set[str] = set()
-        self.found: dict[tuple[str, str], Incompatibility] = {}
-        self.reports = 0  # every report, repeats included: tells whether a sub-diff failed
         self.depth = 0
-
-    def report(self, rule: str, path: list[str], message: str, fix: str) -> None:
-        self.reports += 1
-        where = "#/" + "/".join(path)
-        key = (rule, where)
-        if key not in self.found:
-            text = f"{message} (at '{where}')"
-            self.found[key] = Incompatibility(rule=rule, path=where, message=text, fix=fix)
 
     def files(self, old: Any, new: Any) -> None:
         if old.package != new.package:
-            self.report(
-                "PACKAGE_CHANGED",
-                [],
-                f"The package is '{new.package}' in the {self.reader_role} schema but "
-                f"'{old.package}' in the {self.writer_role} schema",
-                f"keep package '{old.package}', or register the new package under a new subject",
-            )
+            self.findings.package_changed(old.package, new.package)
         prefix_old = f"{old.package}." if old.package else ""
         prefix_new = f"{new.package}." if new.package else ""
         self.messages(old.message_type, new.message_type, [], prefix_old, prefix_new)
@@ -150,14 +109,7 @@ class _Diff:
             if match is not None:
                 self.message(message, match, [*path, message.name], old_in, new_in)
             else:
-                self.report(
-                    "MESSAGE_REMOVED",
-                    [*path, message.name],
-                    f"Message '{message.name}' of the {self.writer_role} schema is missing "
-                    f"from the {self.reader_role} schema",
-                    f"keep message '{message.name}' (it may be deprecated), or register the "
-                    "change under a new subject",
-                )
+                self.findings.message_removed(message.name, [*path, message.name])
 
     def message(self, old: Any, new: Any, path: list[str], old_in: str, new_in: str) -> None:
         old_name, new_name = old_in + old.name, new_in + new.name
@@ -189,22 +141,22 @@ class _Diff:
                     origins.add(f"field {number}")
                     moved_in += 1
             if len(origins) > 1:
-                self.oneof_merge(oneof.name, path, moved_in, members)
+                self.findings.oneof_merge(oneof.name, path, moved_in, members)
         for name in sorted({*old_oneof.values()} & {*new_oneof.values()}):
             for number in sorted(n for n, owner in old_oneof.items() if owner == name):
                 where = [*path, name, str(number)]
                 if new_oneof.get(number) == name:
                     self.field(old_all[number], new_all[number], where, context)
                 elif number not in new_all:
-                    self.oneof_member_removed(old_all[number], name, where)
+                    self.findings.oneof_member_removed(old_all[number], name, where)
         for number in sorted(old_top.keys() | new_top.keys()):
             before, after = old_top.get(number), new_top.get(number)
             if before is not None and after is not None:
                 self.field(before, after, [*path, str(number)], context)
             elif before is not None and before.label == _F.LABEL_REQUIRED:
-                self.required_change("REQUIRED_FIELD_REMOVED", before, [*path, str(number)])
+                self.findings.required_removed(before, [*path, str(number)])
             elif after is not None and after.label == _F.LABEL_REQUIRED:
-                self.required_change("REQUIRED_FIELD_ADDED", after, [*path, str(number)])
+                self.findings.required_added(after, [*path, str(number)])
         # A field that entered, left or switched a oneof keeps its tag: compare its type too.
         for number in sorted(old_all.keys() & new_all.keys()):
             before_in, after_in = old_oneof.get(number), new_oneof.get(number)
@@ -230,7 +182,7 @@ class _Diff:
         return "optional" if syntax in ("", "proto2") else None
 
     def kind(self, field: Any, types: dict[str, _Type]) -> tuple[str, Any]:
-        if field.type in _SCALAR_GROUPS:
+        if field.type in SCALAR_GROUPS:
             return "scalar", field
         target = types[field.type_name.lstrip(".")]
         if target.proto.options.map_entry:
@@ -250,14 +202,7 @@ class _Diff:
         old_kind, old_of = self.kind(old, self.old_types)
         new_kind, new_of = self.kind(new, self.new_types)
         if old_kind != new_kind:
-            self.report(
-                "FIELD_KIND_CHANGED",
-                path,
-                f"Field {shown} is a {new_kind} in the {self.reader_role} schema but a "
-                f"{old_kind} in the {self.writer_role} schema",
-                f"reserve tag {path[-1]} and add the {new_kind} under an unused tag instead of "
-                "reusing the tag with another kind of type",
-            )
+            self.findings.field_kind_changed(shown, old_kind, new_kind, path)
         elif old_kind == "scalar":
             self.scalars(old, new, old_label, new_label, path, shown)
         elif old_kind == "map":
@@ -277,52 +222,22 @@ class _Diff:
         path: list[str],
         shown: str,
     ) -> None:
-        group = _SCALAR_GROUPS[old.type]
-        if group != _SCALAR_GROUPS[new.type]:
-            old_type, new_type = _type_text(old), _type_text(new)
-            self.report(
-                "FIELD_SCALAR_KIND_CHANGED",
-                path,
-                f"Field {shown} is {new_type} in the {self.reader_role} schema but "
-                f"{old_type} in the {self.writer_role} schema, which has another wire encoding",
-                f"use {_GROUP_MEMBERS[group]} (the types wire-compatible with {old_type}), or "
-                f"reserve tag {path[-1]} instead of reusing it with another type",
-            )
+        group = SCALAR_GROUPS[old.type]
+        if group != SCALAR_GROUPS[new.type]:
+            self.findings.scalar_kind_changed(shown, old, new, path)
         elif old_label and new_label and old_label != new_label and group != "length":
-            self.report(
-                "FIELD_NUMERIC_LABEL_CHANGED",
-                path,
-                f"Numeric field {shown} is {new_label} in the {self.reader_role} schema but "
-                f"{old_label} in the {self.writer_role} schema; the label changes its encoding",
-                f"keep field {shown} {old_label}, or reserve tag {path[-1]} and add the "
-                f"{new_label} field under a new tag",
-            )
+            self.findings.numeric_label_changed(shown, old_label, new_label, path)
 
     def named(self, old: _Type, new: _Type, shown: str, path: list[str]) -> None:
         if old.local_name != new.local_name:
-            self.report(
-                "FIELD_NAMED_TYPE_CHANGED",
-                path,
-                f"Field {shown} has type '{new.name}' in the {self.reader_role} schema "
-                f"but '{old.name}' in the {self.writer_role} schema",
-                f"keep type '{old.local_name}' for tag {path[-1]}, or reserve the tag and add "
-                "a field of the new type under an unused tag",
-            )
+            self.findings.named_type_changed(shown, old.name, new.name, old.local_name, path)
             return
         if old.origin is not None and old.origin == new.origin:
             return  # the same file on both sides: nothing to compare
         if self.depth >= _MAX_DEPTH:
-            # Refusing is the safe answer when evcat cannot look all the way down.
-            self.report(
-                "FIELD_NAMED_TYPE_CHANGED",
-                path,
-                f"Field {shown} leads through more than {_MAX_DEPTH} message types, "
-                "deeper than evcat compares",
-                "shorten the chain of messages that contain each other, or register the "
-                "change under a new subject",
-            )
+            self.findings.named_type_too_deep(shown, _MAX_DEPTH, path)
             return
-        before = self.reports
+        before = self.findings.count
         parts = old.local_name.split(".")
         old_in = old.name.removesuffix(parts[-1])
         new_in = new.name.removesuffix(parts[-1])
@@ -331,61 +246,8 @@ class _Diff:
             self.message(old.proto, new.proto, parts, old_in, new_in)
         finally:
             self.depth -= 1
-        if self.reports > before:
-            self.report(
-                "FIELD_NAMED_TYPE_CHANGED",
-                path,
-                f"Field {shown} has type '{new.local_name}', whose definition in the "
-                f"{self.reader_role} schema cannot read the one in the {self.writer_role} schema",
-                f"make the changes to message '{old.local_name}' compatible (see the other "
-                "differences), or reference a compatible version of its file",
-            )
-
-    def oneof_merge(self, oneof: str, path: list[str], moved_in: int, members: list[int]) -> None:
-        if moved_in > 1:
-            rule = "MULTIPLE_FIELDS_MOVED_TO_ONEOF"
-            text = "joins fields that were independent"
-        else:
-            rule = "FIELD_MOVED_TO_EXISTING_ONEOF"
-            text = "joins fields that were in different oneofs or outside any oneof"
-        self.report(
-            rule,
-            [*path, oneof],
-            f"Oneof '{oneof}' (tags {', '.join(map(str, members))}) in the {self.reader_role} "
-            f"schema {text} in the {self.writer_role} schema; data setting several of them "
-            "would be lost",
-            "move at most one existing field into a new oneof and give any other member a new tag",
-        )
-
-    def oneof_member_removed(self, field: Any, oneof: str, path: list[str]) -> None:
-        self.report(
-            "ONEOF_FIELD_REMOVED",
-            path,
-            f"Field '{field.name}' of oneof '{oneof}' in the {self.writer_role} schema is "
-            f"missing from the {self.reader_role} schema",
-            f"keep field '{field.name}' in oneof '{oneof}' (it may be deprecated)",
-        )
-
-    def required_change(self, rule: str, field: Any, path: list[str]) -> None:
-        has, lacks = (
-            (self.writer_role, self.reader_role)
-            if rule == "REQUIRED_FIELD_REMOVED"
-            else (self.reader_role, self.writer_role)
-        )
-        self.report(
-            rule,
-            path,
-            f"Required field '{field.name}' of the {has} schema is missing from the {lacks} schema",
-            f"keep field '{field.name}' and make it optional in both schemas before removing it"
-            if rule == "REQUIRED_FIELD_REMOVED"
-            else f"declare field '{field.name}' optional instead of required",
-        )
-
-
-def _type_text(field: Any) -> str:
-    if field.type == _F.TYPE_ENUM:
-        return f"enum {field.type_name.lstrip('.')}"
-    return str(_F.Type.Name(field.type).removeprefix("TYPE_").lower())
+        if self.findings.count > before:
+            self.findings.named_type_incompatible(shown, old.local_name, new.local_name, path)
 
 
 def check_protobuf(
@@ -399,4 +261,4 @@ def check_protobuf(
         raise TypeError("check_protobuf needs two parsed PROTOBUF schemas")
     diff = _Diff(writer.model, reader.model, (writer_role, reader_role))
     diff.files(writer.model.file, reader.model.file)
-    return list(diff.found.values())
+    return list(diff.findings.found.values())

@@ -12,27 +12,19 @@ synthetic map-entry and group messages requires it, so re-parsing gives the same
 With ``normalize`` (Confluent's ``normalize=true``) imports and options are sorted, type names
 are fully qualified with a leading dot, fields are printed by tag, enum values by number,
 reserved ranges in order, and a proto2 file has no ``syntax`` line (proto2 is the default).
-Without it, a type name is the shortest one protoc resolves to the same type.
-
-Custom options are decoded with the extensions the file and its imports declare and printed by
-name. Option bytes that no visible extension declares cannot be written in ``.proto`` syntax,
-so they are dropped, as are unknown fields inside a standard option message.
+Without it, a type name is the shortest one protoc resolves to the same type
+(``protobuf_names``). Options, custom ones included, are read by ``protobuf_options``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from google.protobuf import (
-    descriptor_pb2,
-    descriptor_pool,
-    message_factory,
-    text_encoding,
-    text_format,
-    unknown_fields,
-)
+from google.protobuf import descriptor_pb2, text_encoding
+
+from evcat.registry.formats.protobuf_names import shorten
+from evcat.registry.formats.protobuf_options import OptionReader
 
 _F = descriptor_pb2.FieldDescriptorProto
 _SCALARS = {
@@ -40,172 +32,13 @@ _SCALARS = {
     for name, number in _F.Type.items()
     if name not in ("TYPE_GROUP", "TYPE_MESSAGE", "TYPE_ENUM")
 }
-_AGGREGATES = frozenset({"package", "message", "enum", "service"})
 _MAX_FIELD, _MAX_ENUM = 536_870_911, 2_147_483_647
-
-
-def file_symbols(file: Any) -> dict[str, str]:
-    """Every name ``file`` defines (full name, no leading dot) and its kind."""
-    parts = file.package.split(".") if file.package else []
-    symbols = {".".join(parts[:end]): "package" for end in range(1, len(parts) + 1)}
-    prefix = f"{file.package}." if file.package else ""
-
-    def scope(messages: Iterable[Any], enums: Iterable[Any], prefix: str) -> None:
-        for enum in enums:
-            symbols[prefix + enum.name] = "enum"
-            # Enum values live in the scope enclosing their enum, as in C++.
-            symbols.update((prefix + value.name, "value") for value in enum.value)
-        for message in messages:
-            inner = f"{prefix}{message.name}."
-            symbols[prefix + message.name] = "message"
-            symbols.update((inner + f.name, "field") for f in (*message.field, *message.extension))
-            symbols.update((inner + oneof.name, "oneof") for oneof in message.oneof_decl)
-            scope(message.nested_type, message.enum_type, inner)
-
-    scope(file.message_type, file.enum_type, prefix)
-    symbols.update((prefix + extension.name, "field") for extension in file.extension)
-    for service in file.service:
-        symbols[prefix + service.name] = "service"
-        symbols.update((f"{prefix}{service.name}.{m.name}", "method") for m in service.method)
-    return symbols
-
-
-def _lookup(name: str, scope: str, symbols: Mapping[str, str], want_type: bool) -> str | None:
-    """What protoc resolves ``name`` to when it is written inside the element ``scope``."""
-    first = name.partition(".")[0]
-    while "." in scope:
-        scope = scope.rpartition(".")[0]
-        kind = symbols.get(f"{scope}.{first}")
-        if kind is None:
-            continue
-        if first != name:
-            if kind in _AGGREGATES:  # protoc commits to the first aggregate it finds
-                return f"{scope}.{name}" if f"{scope}.{name}" in symbols else None
-        elif not want_type or kind in ("message", "enum"):
-            return f"{scope}.{name}"
-    return name if name in symbols else None
-
-
-def shorten(
-    full_name: str, scope: str, symbols: Mapping[str, str], package: str, *, want_type: bool
-) -> str:
-    """How to write ``full_name`` inside ``scope`` of a file in ``package``.
-
-    A name from the file's own package gets its shortest suffix that protoc resolves back to
-    it; a name from elsewhere is written in full, as people write them; a leading dot is used
-    only where scoping would otherwise pick another symbol.
-    """
-    full = full_name.lstrip(".")
-    parts = full.split(".")
-    candidates = [full]
-    if not package or full.startswith(package + "."):
-        local = len(parts) - (len(package.split(".")) if package else 0)
-        candidates = [".".join(parts[-size:]) for size in range(1, local + 1)] + candidates
-    for candidate in candidates:
-        if _lookup(candidate, scope, symbols, want_type) == full:
-            return candidate
-    return f".{full}"
 
 
 def default_json_name(name: str) -> str:
     """The JSON name protoc derives from a field name (``order_id`` -> ``orderId``)."""
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _declares_extensions(file: Any) -> bool:
-    def inside(message: Any) -> bool:
-        return bool(message.extension) or any(inside(m) for m in message.nested_type)
-
-    return bool(file.extension) or any(inside(m) for m in file.message_type)
-
-
-@lru_cache(maxsize=32)
-def _options_pool(files: tuple[bytes, ...]) -> Any:
-    """A pool of the files declaring extensions; shared, as most schemas use the same ones."""
-    pool = descriptor_pool.DescriptorPool()
-    for raw in files:
-        pool.Add(descriptor_pb2.FileDescriptorProto.FromString(raw))
-    return pool
-
-
-class OptionReader:
-    """Reads options messages, custom options included, as ``(name, value text)`` pairs."""
-
-    def __init__(self, files: Sequence[Any]) -> None:
-        """``files``: every file the schema can see, each after the files it imports."""
-        self._files = files
-        self._package: str = files[-1].package if files else ""
-        self._pool: Any = None
-
-    def _decoded(self, options: Any) -> Any:
-        if self._pool is None:
-            wanted: set[str] = set()
-            by_name = {file.name: file for file in self._files}
-            pending = [file.name for file in self._files if _declares_extensions(file)]
-            while pending:
-                name = pending.pop()
-                if name in by_name and name not in wanted:
-                    wanted.add(name)
-                    pending += by_name[name].dependency
-            needed = (f.SerializeToString(deterministic=True) for f in self._files)
-            self._pool = _options_pool(
-                tuple(raw for f, raw in zip(self._files, needed, strict=True) if f.name in wanted)
-            )
-        try:
-            descriptor = self._pool.FindMessageTypeByName(options.DESCRIPTOR.full_name)
-        except KeyError:  # no extension declared anywhere: nothing more can be named
-            return options
-        return message_factory.GetMessageClass(descriptor).FromString(options.SerializeToString())
-
-    def items(self, owner: Any, scope: str, symbols: Mapping[str, str]) -> list[tuple[str, str]]:
-        """The options set on ``owner.options``; custom names are resolved from ``scope``."""
-        if not owner.HasField("options"):
-            return []
-        options = owner.options
-        fields = options.ListFields()
-        if any(f.is_extension for f, _ in fields) or len(unknown_fields.UnknownFieldSet(options)):
-            fields = self._decoded(options).ListFields()
-        pairs: list[tuple[str, str]] = []
-        for field, value in fields:
-            name = field.name
-            if field.is_extension:
-                short = shorten(field.full_name, scope, symbols, self._package, want_type=False)
-                name = f"({short})"
-            elif _is_flat(field, value):
-                # "features.field_presence = EXPLICIT" reads better than "features = {...}"
-                pairs += [(f"{name}.{f.name}", _value(f, v)) for f, v in value.ListFields()]
-                continue
-            pairs += [(name, _value(field, v)) for v in (value if _repeated(field) else [value])]
-        return pairs
-
-
-def _repeated(field: Any) -> bool:
-    # protobuf 6 replaced FieldDescriptor.label by is_repeated; older runtimes have only label.
-    return bool(getattr(field, "is_repeated", getattr(field, "label", 0) == 3))
-
-
-def _is_flat(field: Any, value: Any) -> bool:
-    """A singular message option whose set fields are all singular scalars."""
-    if _repeated(field) or field.type != field.TYPE_MESSAGE:
-        return False
-    inner = value.ListFields()
-    plain = all(not _repeated(f) and f.type != f.TYPE_MESSAGE for f, _ in inner)
-    return bool(inner) and plain and not len(unknown_fields.UnknownFieldSet(value))
-
-
-def _value(field: Any, value: Any) -> str:
-    if field.type in (field.TYPE_MESSAGE, field.TYPE_GROUP):
-        body = text_format.MessageToString(value, as_one_line=True, as_utf8=True)
-        return f"{{ {body} }}" if body else "{}"
-    if field.type == field.TYPE_ENUM:
-        symbol = field.enum_type.values_by_number.get(value)
-        return symbol.name if symbol is not None else str(value)
-    if field.type == field.TYPE_BOOL:
-        return "true" if value else "false"
-    if field.type in (field.TYPE_STRING, field.TYPE_BYTES):
-        return f'"{text_encoding.CEscape(value, field.type == field.TYPE_STRING)}"'
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _quote(text: str) -> str:

@@ -21,13 +21,8 @@ from grpc_tools import _protoc_compiler
 
 from evcat.errors import InvalidSchemaError
 from evcat.registry.formats.base import ParsedSchema, SchemaReference
-from evcat.registry.formats.protobuf import (
-    _BUILTIN_INCLUDE,
-    _PROTOC_INCLUDE,
-    PROTOBUF_FORMAT,
-    ProtobufModel,
-    builtin_names,
-)
+from evcat.registry.formats.protobuf import PROTOBUF_FORMAT, ProtobufModel, builtin_names
+from evcat.registry.formats.protobuf_imports import BUILTIN_INCLUDE, PROTOC_INCLUDE
 
 ADDRESS = """syntax = "proto3";
 package acme.common;
@@ -147,7 +142,7 @@ def generated_descriptor(text: str) -> str:
         Path(scratch, "main.proto").write_text(text)
         Path(scratch, "acme/common").mkdir(parents=True)
         Path(scratch, "acme/common/address.proto").write_text(ADDRESS)
-        paths = [scratch.encode(), str(_BUILTIN_INCLUDE).encode(), str(_PROTOC_INCLUDE).encode()]
+        paths = [scratch.encode(), str(BUILTIN_INCLUDE).encode(), str(PROTOC_INCLUDE).encode()]
         modules = dict(_protoc_compiler.get_protos(b"main.proto", paths))
     tree = ast.parse(modules[b"main_pb2.py"])
     for node in ast.walk(tree):
