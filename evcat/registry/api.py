@@ -149,8 +149,9 @@ class ConfluentApi:
             return None
         now = time.monotonic()
         if now - self._epoch_checked > EPOCH_CHECK_SECONDS:
-            epoch = await run_in_threadpool(self.registry.delete_epoch)
+            # Claimed before the await: requests arriving meanwhile must not start checks too.
             self._epoch_checked = now
+            epoch = await run_in_threadpool(self.registry.delete_epoch)
             if epoch != self._delete_epoch:
                 self._by_id.clear()
                 self._delete_epoch = epoch
@@ -177,7 +178,8 @@ class ConfluentApi:
             return Reply(body)
         encoded = json_bytes(body)
         if len(self._by_id) < self.registry.settings.schema_cache_size:
-            self._by_id[(schema_id, output_format)] = encoded
+            # orjson's result keeps its spare buffer (~16 KB for a 2 KB answer); cache a tight copy.
+            self._by_id[(schema_id, output_format)] = bytes(memoryview(encoded))
         return Reply(encoded, raw=True)
 
     def schema_text_by_id(self, request: ApiRequest) -> Reply:

@@ -1,0 +1,176 @@
+"""Fixtures for the CLI: live registries (one open, one behind authentication), git repos, runners.
+
+The CLI is tested against SQLite only: the registry's behaviour on PostgreSQL is covered by
+tests/registry, and the CLI sees nothing but HTTP. The servers live for the whole session;
+tests keep out of each other's way by using subjects of their own (the ``subject`` fixture).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from typer.testing import CliRunner, Result
+
+from evcat.app import create_app
+from evcat.cli.main import app
+from evcat.settings import Settings
+from tests.cli.helpers import GitRepo, Invoke, Run
+
+EVCAT = Path(sys.executable).with_name("evcat")
+USER, PASSWORD, TOKEN = "ci", "s3cret", "t0ken"
+READER, READER_PASSWORD = "reader", "r3ad"
+
+Receive = Callable[[], Any]
+Send = Callable[[Mapping[str, Any]], Any]
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+class AuthGate:
+    """What a gateway in front of evcat does: 401 without credentials, 403 for a read-only user
+    who writes. evcat itself does no authentication; this is the deployment the CLI meets."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"authorization", b"").decode()
+        if given in (_basic(USER, PASSWORD), f"Bearer {TOKEN}"):
+            await self.app(scope, receive, send)
+            return
+        if given == _basic(READER, READER_PASSWORD) and scope["method"] == "GET":
+            await self.app(scope, receive, send)
+            return
+        status = 403 if given == _basic(READER, READER_PASSWORD) else 401
+        body = b'{"error_code": %d, "message": "denied"}' % status
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Served:
+    url: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+
+def _serve(asgi: Any) -> Served:
+    port = _free_port()
+    config = uvicorn.Config(asgi, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("evcat test server did not start")
+        time.sleep(0.02)
+    return Served(f"http://127.0.0.1:{port}", server, thread)
+
+
+def _stop(served: Served) -> None:
+    served.server.should_exit = True
+    served.thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live evcat on a fresh SQLite database, shared by the session."""
+    database = tmp_path_factory.mktemp("registry") / "evcat.db"
+    served = _serve(create_app(Settings(db_url=f"sqlite:///{database}"), migrate=True))
+    yield served.url
+    _stop(served)
+
+
+@pytest.fixture(scope="session")
+def guarded_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live evcat behind a gateway that wants ci:s3cret or the bearer token t0ken."""
+    database = tmp_path_factory.mktemp("guarded") / "evcat.db"
+    served = _serve(AuthGate(create_app(Settings(db_url=f"sqlite:///{database}"), migrate=True)))
+    yield served.url
+    _stop(served)
+
+
+@pytest.fixture
+def subject() -> str:
+    """A subject name no other test uses."""
+    return f"orders-{uuid.uuid4().hex[:8]}-value"
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests say every setting they rely on; none leaks in from the developer's shell."""
+    for name in ("EVCAT_URL", "EVCAT_USER", "EVCAT_PASSWORD", "EVCAT_TOKEN", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def evcat() -> Invoke:
+    """Run ``evcat ARGS...`` in process through Typer's runner; stdout and stderr apart."""
+    runner = CliRunner()
+
+    def invoke(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def evcat_process(tmp_path: Path) -> Run:
+    """Run the installed ``evcat`` script as a real process."""
+
+    def run(
+        *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("EVCAT_")}
+        environment.update(env or {})
+        return subprocess.run(
+            [str(EVCAT), *map(str, args)],
+            cwd=cwd or tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    return run
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    """An empty git repository, and the current directory inside it."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    return GitRepo(root)
