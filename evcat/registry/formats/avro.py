@@ -131,7 +131,13 @@ class _Printer:
             out["doc"] = node["doc"]
         self.defined.add(full)
         if kind in ("record", "error"):
-            out["fields"] = [self.field(f, own_namespace) for f in node.get("fields", [])]
+            fields = node.get("fields")
+            if not isinstance(fields, list):
+                raise InvalidSchemaError(
+                    f"Invalid schema of type AVRO, details: record '{full}' has no 'fields' "
+                    "list; give it one (it may be empty)"
+                )
+            out["fields"] = [self.field(f, own_namespace) for f in fields]
         elif kind == "enum":
             out["symbols"] = node.get("symbols")
             if "default" in node:
@@ -205,7 +211,13 @@ class AvroFormat:
             fastavro_schema = fastavro.parse_schema(
                 document, named_schemas=fastavro_named, _write_hint=False
             )
-        except (SchemaParseException, UnknownType) as exc:
+        except UnknownType as exc:
+            raise InvalidSchemaError(
+                f"Invalid schema of type AVRO, details: unknown type '{exc.name}': define it in "
+                "this schema, or register it under its own subject and add a reference named "
+                f"'{exc.name}'"
+            ) from None
+        except SchemaParseException as exc:
             raise InvalidSchemaError(f"Invalid schema of type AVRO, details: {exc}") from None
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise InvalidSchemaError(
