@@ -21,7 +21,8 @@ from evcat.errors import (
 )
 from evcat.registry import policy, store
 from evcat.registry.models import GLOBAL, SubjectVersionRow
-from evcat.registry.service import LATEST, Registry, validate_subject
+from evcat.registry.rules import LATEST, validate_subject
+from evcat.registry.service import Registry
 
 
 def _refuse_if_read_only(session: Session, subject: str | None) -> None:

@@ -18,7 +18,8 @@ from evcat.registry.entities import SchemaRequest, StoredSchema, SubjectVersion
 from evcat.registry.formats import SCHEMA_TYPES, SchemaReference
 from evcat.registry.formats.base import AVRO
 from evcat.registry.http import ApiRequest, ConfluentRouter, Reply, json_bytes
-from evcat.registry.service import Registry, parse_version
+from evcat.registry.rules import parse_version
+from evcat.registry.service import Registry
 
 EPOCH_CHECK_SECONDS = 0.5
 

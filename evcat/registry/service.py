@@ -7,29 +7,25 @@ registry write lock, so versions and ids are allocated without races across proc
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from evcat import compat
-from evcat.compat import CompatibilityLevel, Incompatibility
-from evcat.db import read_session, write_session
+from evcat.compat import CompatibilityLevel
+from evcat.db import current_epoch, read_session, write_session
 from evcat.errors import (
     IncompatibleSchemaError,
     InvalidSchemaError,
-    InvalidSubjectError,
-    InvalidVersionError,
     LimitExceededError,
-    OperationNotPermittedError,
     SchemaNotFoundError,
     SchemaTooLargeError,
     SubjectNotFoundError,
     VersionNotFoundError,
 )
-from evcat.registry import policy, store
+from evcat.registry import policy, rules, store
 from evcat.registry.entities import (
     CompatibilityResult,
     SchemaRequest,
@@ -38,40 +34,9 @@ from evcat.registry.entities import (
     identity,
 )
 from evcat.registry.formats import ParsedSchema, SchemaReference, get_format
-from evcat.registry.models import SubjectVersionRow
+from evcat.registry.models import SchemaRow, SubjectVersionRow
+from evcat.registry.rules import LATEST, validate_subject
 from evcat.settings import Settings
-
-LATEST = -1
-MAX_VERSION = 2**31 - 1
-MAX_REFERENCE_DEPTH = 100
-RESERVED_SUBJECTS = ("__GLOBAL", "__EMPTY")
-
-
-def parse_version(value: str | int) -> int:
-    """A version path segment: 1..2^31-1, ``latest`` or ``-1`` (both mean latest); else 42202."""
-    if isinstance(value, int):
-        number = value
-    elif value == "latest":
-        return LATEST
-    else:
-        try:
-            number = int(value)
-        except ValueError:
-            raise InvalidVersionError(str(value)) from None
-    if number == LATEST or 1 <= number <= MAX_VERSION:
-        return number
-    raise InvalidVersionError(str(value))
-
-
-def validate_subject(subject: str) -> None:
-    if not subject or not subject.strip():
-        raise InvalidSubjectError(subject, "a subject needs at least one visible character")
-    if subject in RESERVED_SUBJECTS:
-        raise InvalidSubjectError(subject, "the name is reserved")
-    if len(subject) > 1024:
-        raise InvalidSubjectError(subject[:64] + "...", "use at most 1024 characters")
-    if any(unicodedata.category(ch) == "Cc" for ch in subject):
-        raise InvalidSubjectError(subject, "control characters are not allowed")
 
 
 def now_ms() -> int:
@@ -80,6 +45,9 @@ def now_ms() -> int:
 
 def _live(rows: Sequence[SubjectVersionRow]) -> list[SubjectVersionRow]:
     return [row for row in rows if not row.deleted]
+
+
+MAX_REFERENCE_DEPTH = 100
 
 
 class Registry:
@@ -228,7 +196,7 @@ class Registry:
             if existing is not None:
                 return self._subject_version(session, existing)
             mode = policy.effective_mode(session, subject)
-        self._check_mode_allows_registration(subject, mode, request)
+        rules.check_mode_allows_registration(subject, mode, request)
         with write_session(self.engine) as session:
             rows = store.versions_of(session, subject)
             existing = self._match(session, _live(rows), fingerprint, request)
@@ -241,8 +209,8 @@ class Registry:
                 )
             if mode != policy.IMPORT and not force:
                 self._enforce_compatibility(session, subject, parsed, _live(rows), config)
-            version = self._next_version(rows, request, mode)
-            schema_id = self._schema_id_for(session, fingerprint, request, parsed)
+            version = rules.next_version(rows, request, mode)
+            schema_id = rules.schema_id_for(session, fingerprint, request, parsed)
             if store.get_schema(session, schema_id) is None:
                 store.insert_schema(
                     session,
@@ -260,7 +228,7 @@ class Registry:
                 )
             store.insert_version(session, subject, version, schema_id, now_ms())
             # After the insert, so the schema row is still held and survives the tombstone.
-            self._tombstone_replaced(session, subject, rows, schema_id)
+            rules.tombstone_replaced(session, subject, rows, schema_id)
             row = next(r for r in store.versions_of(session, subject) if r.version == version)
             return self._subject_version(session, row)
 
@@ -284,21 +252,6 @@ class Registry:
             version=request.version,
         )
 
-    @staticmethod
-    def _check_mode_allows_registration(subject: str, mode: str, request: SchemaRequest) -> None:
-        if mode in (policy.READONLY, policy.READONLY_OVERRIDE):
-            raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
-        if request.id is not None and request.id >= 0 and mode != policy.IMPORT:
-            raise OperationNotPermittedError(
-                f"Subject {subject} is not in import mode: drop the 'id' field, or switch the "
-                "subject to IMPORT mode to register with explicit ids"
-            )
-        if (request.id is None or request.id < 0) and mode == policy.IMPORT:
-            raise OperationNotPermittedError(
-                f"Subject {subject} is not in read-write mode: in IMPORT mode every schema needs "
-                "an explicit 'id'"
-            )
-
     def _enforce_compatibility(
         self,
         session: Session,
@@ -311,77 +264,8 @@ class Registry:
         issues = compat.check(parsed, previous, config.level, config.policy)
         if issues:
             raise IncompatibleSchemaError(
-                subject, self._confluent_messages(issues, previous, config), list(issues)
+                subject, rules.confluent_messages(issues, previous, config), list(issues)
             )
-
-    @staticmethod
-    def _confluent_messages(
-        issues: Sequence[Incompatibility],
-        previous: Sequence[tuple[int, ParsedSchema]],
-        config: policy.EffectiveConfig,
-    ) -> list[str]:
-        """Messages shaped like Confluent's: differences, then the old version and schema."""
-        messages = [issue.confluent_message() for issue in issues]
-        version = issues[-1].version
-        old = next((schema for number, schema in previous if number == version), None)
-        if version is not None and old is not None:
-            messages.append(f"{{oldSchemaVersion: {version}}}")
-            messages.append(f"{{oldSchema: '{old.canonical[:10240]}'}}")
-        validate_fields = str(config.fields.get("validateFields", False)).lower()
-        messages.append(
-            f"{{validateFields: '{validate_fields}', compatibility: '{config.level.value}'}}"
-        )
-        return messages
-
-    @staticmethod
-    def _next_version(rows: Sequence[SubjectVersionRow], request: SchemaRequest, mode: str) -> int:
-        next_version = max((row.version for row in rows), default=0) + 1
-        if request.version in (None, LATEST):
-            return next_version
-        assert request.version is not None
-        if mode == policy.IMPORT:
-            if request.version < 1 or any(row.version == request.version for row in rows):
-                raise InvalidSchemaError(
-                    f"Version {request.version} already exists or is not a valid version"
-                )
-            return request.version
-        if request.version != next_version:
-            raise InvalidSchemaError(
-                f"Version is not one more than previous version: the next version is {next_version}"
-            )
-        return next_version
-
-    def _schema_id_for(
-        self, session: Session, fingerprint: str, request: SchemaRequest, parsed: ParsedSchema
-    ) -> int:
-        if request.id is not None and request.id >= 0:
-            existing = store.get_schema(session, request.id)
-            if existing is not None and existing.fingerprint != fingerprint:
-                raise OperationNotPermittedError(
-                    f"Overwrite new schema with id {request.id} in context . is not permitted: "
-                    "that id already holds a different schema"
-                )
-            if existing is None:
-                store.allocate_schema_id(session, request.id)
-            return request.id
-        same_content = store.schema_ids_with_fingerprint(session, fingerprint)
-        if same_content:
-            return same_content[0]
-        return store.allocate_schema_id(session)
-
-    def _tombstone_replaced(
-        self, session: Session, subject: str, rows: Sequence[SubjectVersionRow], schema_id: int
-    ) -> None:
-        """Soft-deleted versions holding the id being re-registered are removed for good."""
-        stale = [
-            row.version
-            for row in rows
-            if row.deleted
-            and row.schema_id == schema_id
-            and not store.referencing_schema_ids(session, subject, row.version)
-        ]
-        if stale:
-            store.remove_versions(session, subject, stale)
 
     # -- lookup and compatibility ----------------------------------------------------------
 
@@ -469,7 +353,7 @@ class Registry:
             if version is not None and level.transitive:
                 level = CompatibilityLevel(level.value.removesuffix("_TRANSITIVE"))
             issues = compat.check(parsed, previous, level, config.policy)
-        messages = self._confluent_messages(issues, previous, config) if issues else []
+        messages = rules.confluent_messages(issues, previous, config) if issues else []
         return CompatibilityResult(not issues, messages, list(issues))
 
     # -- reads -----------------------------------------------------------------------------
@@ -597,3 +481,34 @@ class Registry:
     def max_schema_id(self) -> int:
         with read_session(self.engine) as session:
             return store.max_schema_id(session)
+
+    # -- reads for the catalog (evcat.catalog reads the registry only through these) --------
+
+    def version_index(self) -> list[tuple[str, int, int, bool]]:
+        """Every subject version as ``(subject, version, schema id, deleted)``, in one read."""
+        with read_session(self.engine) as session:
+            return [
+                (row.subject, row.version, row.schema_id, row.deleted)
+                for row in store.all_versions(session)
+            ]
+
+    def schemas_by_ids(self, schema_ids: Sequence[int]) -> dict[int, StoredSchema]:
+        """The stored schemas with these ids (absent ids are left out), a few queries in all."""
+        wanted = sorted(set(schema_ids))
+        found: dict[int, StoredSchema] = {}
+        with read_session(self.engine) as session:
+            # Chunks keep each IN list far below every backend's parameter limit.
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                query = select(SchemaRow).where(col(SchemaRow.id).in_(chunk))
+                found.update((row.id, store.to_stored(row)) for row in session.exec(query))
+        return found
+
+    def parsed_by_id(self, schema_id: int) -> ParsedSchema:
+        """The parsed schema with ``schema_id`` (cached; schema contents never change)."""
+        with read_session(self.engine) as session:
+            return self.parsed(session, schema_id)
+
+    def change_epoch(self) -> int:
+        """A number that changes with every write, so readers can cache derived views."""
+        return current_epoch(self.engine)

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, Field
 
 from evcat.registry.api import schema_request
-from evcat.registry.service import Registry, parse_version
+from evcat.registry.rules import parse_version
+from evcat.registry.service import Registry
 
 router = APIRouter(prefix="/v1", tags=["registry"])
 
