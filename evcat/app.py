@@ -9,14 +9,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from evcat import __version__
+from evcat.catalog.api import router as catalog_router
 from evcat.db import make_engine
 from evcat.errors import EvcatError
-from evcat.migrations import upgrade
 from evcat.registry import v1
 from evcat.registry.api import ConfluentApi
 from evcat.registry.http import ConfluentRouter
 from evcat.registry.service import Registry
 from evcat.settings import Settings
+from evcat.upcast.api import router as upcast_router
 
 
 def _error(request: Request, status: int, code: int, message: str) -> JSONResponse:
@@ -63,6 +64,8 @@ def create_fastapi(registry: Registry) -> FastAPI:
         return _error(request, exc.status, exc.error_code, exc.message)
 
     app.include_router(v1.router)
+    app.include_router(catalog_router)
+    app.include_router(upcast_router)
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:
@@ -75,6 +78,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     """Build the whole service. An embedded (SQLite) database is migrated on the way."""
     settings = settings or Settings()
     if migrate if migrate is not None else settings.is_embedded:
+        # Imported here: Alembic costs a quarter of a second of start-up that workers skip.
+        from evcat.migrations import upgrade
+
         upgrade(settings.db_url)
     registry = Registry(make_engine(settings.db_url), settings)
     router = ConfluentRouter(create_fastapi(registry), settings.max_request_bytes)

@@ -20,9 +20,10 @@ from evcat.errors import (
     VersionSoftDeletedError,
 )
 from evcat.registry import policy, store
-from evcat.registry.models import GLOBAL, SubjectVersionRow
+from evcat.registry.models import GLOBAL
 from evcat.registry.rules import LATEST, validate_subject
 from evcat.registry.service import Registry
+from evcat.registry.store import VersionRecord
 
 
 def _refuse_if_read_only(session: Session, subject: str | None) -> None:
@@ -69,7 +70,7 @@ def delete_version(registry: Registry, subject: str, version: int, *, permanent:
     return row.version
 
 
-def _pick(rows: list[SubjectVersionRow], version: int, permanent: bool) -> SubjectVersionRow:
+def _pick(rows: list[VersionRecord], version: int, permanent: bool) -> VersionRecord:
     if version == LATEST:
         live = [r for r in rows if not r.deleted]
         candidates = live or (rows if permanent else [])

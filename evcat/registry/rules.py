@@ -17,7 +17,7 @@ from evcat.errors import (
 from evcat.registry import policy, store
 from evcat.registry.entities import SchemaRequest
 from evcat.registry.formats import ParsedSchema
-from evcat.registry.models import SubjectVersionRow
+from evcat.registry.store import VersionRecord
 
 LATEST = -1
 MAX_VERSION = 2**31 - 1
@@ -85,7 +85,7 @@ def confluent_messages(
     return messages
 
 
-def next_version(rows: Sequence[SubjectVersionRow], request: SchemaRequest, mode: str) -> int:
+def next_version(rows: Sequence[VersionRecord], request: SchemaRequest, mode: str) -> int:
     next_version = max((row.version for row in rows), default=0) + 1
     if request.version in (None, LATEST):
         return next_version
@@ -123,7 +123,7 @@ def schema_id_for(
 
 
 def tombstone_replaced(
-    session: Session, subject: str, rows: Sequence[SubjectVersionRow], schema_id: int
+    session: Session, subject: str, rows: Sequence[VersionRecord], schema_id: int
 ) -> None:
     """Soft-deleted versions holding the id being re-registered are removed for good."""
     stale = [

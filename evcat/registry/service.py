@@ -34,8 +34,9 @@ from evcat.registry.entities import (
     identity,
 )
 from evcat.registry.formats import ParsedSchema, SchemaReference, get_format
-from evcat.registry.models import SchemaRow, SubjectVersionRow
+from evcat.registry.models import SchemaRow
 from evcat.registry.rules import LATEST, validate_subject
+from evcat.registry.store import VersionRecord
 from evcat.settings import Settings
 
 
@@ -43,7 +44,7 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _live(rows: Sequence[SubjectVersionRow]) -> list[SubjectVersionRow]:
+def _live(rows: Sequence[VersionRecord]) -> list[VersionRecord]:
     return [row for row in rows if not row.deleted]
 
 
@@ -57,7 +58,6 @@ class Registry:
         self.engine = engine
         self.settings = settings
         self._parsed: OrderedDict[int, ParsedSchema] = OrderedDict()
-        self._fingerprints: dict[int, str] = {}
 
     # -- parsed-schema cache: schema contents never change, so entries stay valid -----------
 
@@ -76,26 +76,13 @@ class Registry:
         )
         parsed = get_format(stored.schema_type).parse(stored.text, references, dependencies)
         self._parsed[schema_id] = parsed
-        self._fingerprints[schema_id] = row.fingerprint
         if len(self._parsed) > self.settings.schema_cache_size:
-            evicted, _ = self._parsed.popitem(last=False)
-            self._fingerprints.pop(evicted, None)
+            self._parsed.popitem(last=False)
         return parsed
-
-    def _fingerprint(self, session: Session, schema_id: int) -> str:
-        cached = self._fingerprints.get(schema_id)
-        if cached is not None:
-            return cached
-        row = store.get_schema(session, schema_id)
-        if row is None:
-            raise SchemaNotFoundError(schema_id)
-        self._fingerprints[schema_id] = row.fingerprint
-        return row.fingerprint
 
     def forget(self, schema_ids: Sequence[int]) -> None:
         for schema_id in schema_ids:
             self._parsed.pop(schema_id, None)
-            self._fingerprints.pop(schema_id, None)
 
     def _resolve(
         self,
@@ -148,15 +135,18 @@ class Registry:
         )
         return parsed, fingerprint, guid
 
+    @staticmethod
     def _match(
-        self,
         session: Session,
-        rows: Sequence[SubjectVersionRow],
+        subject: str,
         fingerprint: str,
         request: SchemaRequest,
-    ) -> SubjectVersionRow | None:
-        for row in reversed(rows):
-            if self._fingerprint(session, row.schema_id) != fingerprint:
+        *,
+        include_deleted: bool = False,
+    ) -> VersionRecord | None:
+        """The newest version of ``subject`` holding exactly this content (one indexed query)."""
+        for row in reversed(store.versions_with_fingerprint(session, subject, fingerprint)):
+            if row.deleted and not include_deleted:
                 continue
             if request.id not in (None, -1, row.schema_id):
                 continue
@@ -165,7 +155,7 @@ class Registry:
             return row
         return None
 
-    def _subject_version(self, session: Session, row: SubjectVersionRow) -> SubjectVersion:
+    def _subject_version(self, session: Session, row: VersionRecord) -> SubjectVersion:
         schema_row = store.get_schema(session, row.schema_id)
         if schema_row is None:  # pragma: no cover - foreign key guarantees it
             raise SchemaNotFoundError(row.schema_id)
@@ -190,18 +180,16 @@ class Registry:
             parsed, fingerprint, guid = self._parse_request(
                 session, request, normalize or config.normalize
             )
-            existing = self._match(
-                session, _live(store.versions_of(session, subject)), fingerprint, request
-            )
+            existing = self._match(session, subject, fingerprint, request)
             if existing is not None:
                 return self._subject_version(session, existing)
             mode = policy.effective_mode(session, subject)
         rules.check_mode_allows_registration(subject, mode, request)
         with write_session(self.engine) as session:
-            rows = store.versions_of(session, subject)
-            existing = self._match(session, _live(rows), fingerprint, request)
+            existing = self._match(session, subject, fingerprint, request)
             if existing is not None:
                 return self._subject_version(session, existing)
+            rows = store.versions_of(session, subject)
             if len(rows) >= self.settings.max_versions_per_subject:
                 raise LimitExceededError(
                     f"Subject '{subject}' already has {len(rows)} versions, the configured "
@@ -226,11 +214,13 @@ class Registry:
                     ),
                     fingerprint,
                 )
-            store.insert_version(session, subject, version, schema_id, now_ms())
+            created = now_ms()
+            store.insert_version(session, subject, version, schema_id, created)
             # After the insert, so the schema row is still held and survives the tombstone.
             rules.tombstone_replaced(session, subject, rows, schema_id)
-            row = next(r for r in store.versions_of(session, subject) if r.version == version)
-            return self._subject_version(session, row)
+            return self._subject_version(
+                session, store.VersionRecord(subject, version, schema_id, False, created)
+            )
 
     def _with_previous_text(
         self, session: Session, subject: str, request: SchemaRequest
@@ -257,10 +247,14 @@ class Registry:
         session: Session,
         subject: str,
         parsed: ParsedSchema,
-        live: Sequence[SubjectVersionRow],
+        live: Sequence[VersionRecord],
         config: policy.EffectiveConfig,
     ) -> None:
-        previous = [(row.version, self.parsed(session, row.schema_id)) for row in live]
+        # Parse only the versions the level compares: the latest, or all for transitive levels.
+        if config.level is CompatibilityLevel.NONE:
+            return
+        compared = live if config.level.transitive else live[-1:]
+        previous = [(row.version, self.parsed(session, row.schema_id)) for row in compared]
         issues = compat.check(parsed, previous, config.level, config.policy)
         if issues:
             raise IncompatibleSchemaError(
@@ -288,7 +282,7 @@ class Registry:
                 session, request, normalize or config.normalize
             )
             exact = SchemaRequest(schema=request.schema)
-            row = self._match(session, candidates, fingerprint, exact)
+            row = self._match(session, subject, fingerprint, exact, include_deleted=deleted)
             if row is None:
                 row = self._match_normalized(session, candidates, request)
             if row is None:
@@ -296,8 +290,8 @@ class Registry:
             return self._subject_version(session, row)
 
     def _match_normalized(
-        self, session: Session, candidates: Sequence[SubjectVersionRow], request: SchemaRequest
-    ) -> SubjectVersionRow | None:
+        self, session: Session, candidates: Sequence[VersionRecord], request: SchemaRequest
+    ) -> VersionRecord | None:
         """Second chance: the same schema once both are normalized (text vs. descriptor...)."""
         wanted, wanted_fingerprint, _ = self._parse_request(session, request, True)
         for row in reversed(candidates):
@@ -401,7 +395,7 @@ class Registry:
 
     def versions(
         self, subject: str, *, deleted: bool = False, deleted_only: bool = False
-    ) -> list[SubjectVersionRow]:
+    ) -> list[VersionRecord]:
         with read_session(self.engine) as session:
             rows = store.versions_of(session, subject)
         if deleted_only:
@@ -421,9 +415,7 @@ class Registry:
             )
 
     @staticmethod
-    def _find_version(
-        session: Session, subject: str, version: int, deleted: bool
-    ) -> SubjectVersionRow:
+    def _find_version(session: Session, subject: str, version: int, deleted: bool) -> VersionRecord:
         rows = store.versions_of(session, subject)
         visible = rows if deleted else _live(rows)
         if not visible:
@@ -462,7 +454,7 @@ class Registry:
         with read_session(self.engine) as session:
             rows = [r for r in store.all_versions(session, prefix) if deleted or not r.deleted]
             if latest_only:
-                latest: dict[str, SubjectVersionRow] = {}
+                latest: dict[str, VersionRecord] = {}
                 for row in rows:
                     latest[row.subject] = row
                 rows = list(latest.values())

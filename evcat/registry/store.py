@@ -6,10 +6,12 @@ Plain functions over a SQLModel session: no rules live here, only reads and writ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import case, delete, func, update
+from sqlalchemy import ColumnElement, case, delete, func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from evcat.registry.entities import StoredSchema
@@ -69,34 +71,60 @@ def schema_ids_with_fingerprint(session: Session, fingerprint: str) -> list[int]
     )
 
 
-def versions_of(session: Session, subject: str) -> list[SubjectVersionRow]:
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    """A subject version as plain values: loading these is several times cheaper than ORM rows."""
+
+    subject: str
+    version: int
+    schema_id: int
+    deleted: bool
+    created_ms: int
+
+
+_VERSION_COLUMNS = (
+    col(SubjectVersionRow.subject),
+    col(SubjectVersionRow.version),
+    col(SubjectVersionRow.schema_id),
+    col(SubjectVersionRow.deleted),
+    col(SubjectVersionRow.created_ms),
+)
+
+
+def _versions(session: Session, *conditions: ColumnElement[bool]) -> list[VersionRecord]:
+    query = (
+        sa_select(*_VERSION_COLUMNS)
+        .where(*conditions)
+        .order_by(col(SubjectVersionRow.subject), col(SubjectVersionRow.version))
+    )
+    return [VersionRecord(*row) for row in session.execute(query)]
+
+
+def versions_of(session: Session, subject: str) -> list[VersionRecord]:
     """Every version of ``subject``, live and soft-deleted, oldest first."""
-    return list(
-        session.exec(
-            select(SubjectVersionRow)
-            .where(SubjectVersionRow.subject == subject)
-            .order_by(col(SubjectVersionRow.version))
-        )
+    return _versions(session, col(SubjectVersionRow.subject) == subject)
+
+
+def versions_holding(session: Session, schema_id: int) -> list[VersionRecord]:
+    return _versions(session, col(SubjectVersionRow.schema_id) == schema_id)
+
+
+def versions_with_fingerprint(
+    session: Session, subject: str, fingerprint: str
+) -> list[VersionRecord]:
+    """The versions of ``subject`` holding a schema with this content fingerprint."""
+    holding = sa_select(col(SchemaRow.id)).where(col(SchemaRow.fingerprint) == fingerprint)
+    return _versions(
+        session,
+        col(SubjectVersionRow.subject) == subject,
+        col(SubjectVersionRow.schema_id).in_(holding.scalar_subquery()),
     )
 
 
-def versions_holding(session: Session, schema_id: int) -> list[SubjectVersionRow]:
-    return list(
-        session.exec(
-            select(SubjectVersionRow)
-            .where(SubjectVersionRow.schema_id == schema_id)
-            .order_by(col(SubjectVersionRow.subject), col(SubjectVersionRow.version))
-        )
-    )
-
-
-def all_versions(session: Session, subject_prefix: str = "") -> list[SubjectVersionRow]:
-    query = select(SubjectVersionRow)
+def all_versions(session: Session, subject_prefix: str = "") -> list[VersionRecord]:
     if subject_prefix:
-        query = query.where(col(SubjectVersionRow.subject).startswith(subject_prefix))
-    return list(
-        session.exec(query.order_by(col(SubjectVersionRow.subject), col(SubjectVersionRow.version)))
-    )
+        return _versions(session, col(SubjectVersionRow.subject).startswith(subject_prefix))
+    return _versions(session)
 
 
 def subjects_summary(session: Session) -> list[tuple[str, bool]]:
@@ -120,26 +148,22 @@ def referencing_schema_ids(session: Session, subject: str, version: int) -> list
     )
 
 
-def live_holders(session: Session, schema_ids: Iterable[int]) -> list[SubjectVersionRow]:
+def live_holders(session: Session, schema_ids: Iterable[int]) -> list[VersionRecord]:
     ids = list(schema_ids)
     if not ids:
         return []
-    return list(
-        session.exec(
-            select(SubjectVersionRow).where(
-                col(SubjectVersionRow.schema_id).in_(ids), col(SubjectVersionRow.deleted).is_(False)
-            )
-        )
+    return _versions(
+        session,
+        col(SubjectVersionRow.schema_id).in_(ids),
+        col(SubjectVersionRow.deleted).is_(False),
     )
 
 
-def any_holders(session: Session, schema_ids: Iterable[int]) -> list[SubjectVersionRow]:
+def any_holders(session: Session, schema_ids: Iterable[int]) -> list[VersionRecord]:
     ids = list(schema_ids)
     if not ids:
         return []
-    return list(
-        session.exec(select(SubjectVersionRow).where(col(SubjectVersionRow.schema_id).in_(ids)))
-    )
+    return _versions(session, col(SubjectVersionRow.schema_id).in_(ids))
 
 
 def allocate_schema_id(session: Session, requested: int | None = None) -> int:
