@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(BIN)/evcat serve --demo
 
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 4
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
