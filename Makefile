@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := tests/clients/node/node_modules/.installed
+ASYNCAPI_STAMP := tests/clients/asyncapi/node_modules/.installed
 
 .PHONY: run test lint format bench clean node
 
@@ -17,12 +18,16 @@ $(NODE_STAMP): tests/clients/node/package.json
 	cd tests/clients/node && npm install --silent --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-node: $(NODE_STAMP)
+$(ASYNCAPI_STAMP): tests/clients/asyncapi/package.json
+	cd tests/clients/asyncapi && npm install --silent --no-audit --no-fund
+	touch $(ASYNCAPI_STAMP)
+
+node: $(NODE_STAMP) $(ASYNCAPI_STAMP)
 
 run: $(STAMP)
 	$(BIN)/evcat serve --demo
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(ASYNCAPI_STAMP)
 	$(BIN)/pytest -q -n 4
 
 lint: $(STAMP)
@@ -38,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) tests/clients/node/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) tests/clients/node/node_modules tests/clients/asyncapi/node_modules .pytest_cache .mypy_cache .ruff_cache

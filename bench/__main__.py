@@ -21,7 +21,17 @@ from bench.report import Result, say, table
 from bench.server import Pinning
 
 # Module names under bench/, each with ``run(options) -> list[Result]``, in running order.
-DEFAULT = ("by_id", "register_transitive", "startup", "cli_startup", "cli_check")
+DEFAULT = (
+    "by_id",
+    "register_transitive",
+    "startup",
+    "cli_startup",
+    "cli_check",
+    "upcast_decode",
+    "upcast_passthrough",
+    "upcast_wire",
+    "upcast_bulk",
+)
 # Too slow for the default run (minutes of set-up): run by name.
 SLOW = ("catalog_apply",)
 BUSY_LOAD = 0.5

@@ -9,6 +9,8 @@ import typer
 
 from evcat import __version__
 from evcat.cli import check, diff, register, registry_cmds
+from evcat.cli.catalog_cmds import register_catalog_commands
+from evcat.cli.upcast_cmds import register_upcast_commands
 
 # Plain help text: rich markup parsing alone costs a fifth of a second at every start.
 app = typer.Typer(
@@ -16,6 +18,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+register_catalog_commands(app)
+register_upcast_commands(app)
 
 
 def _version(value: bool) -> None:

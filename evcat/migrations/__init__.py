@@ -20,4 +20,7 @@ def alembic_config(db_url: str) -> Config:
 
 def upgrade(db_url: str, revision: str = "head") -> None:
     """Bring the database at ``db_url`` to ``revision`` (the newest by default)."""
+    if db_url.startswith("sqlite:///") and ":memory:" not in db_url:
+        # An embedded database may live in a directory that does not exist yet (var/).
+        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(db_url), revision)

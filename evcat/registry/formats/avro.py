@@ -208,9 +208,9 @@ class AvroFormat:
             known_named.update(model.named)
             fastavro_named.update(model.fastavro_named)
         try:
-            fastavro_schema = fastavro.parse_schema(
-                document, named_schemas=fastavro_named, _write_hint=False
-            )
+            # Parsed with fastavro's "already parsed" mark, so readers and writers given this
+            # schema later do not parse it again on every call.
+            fastavro_schema = fastavro.parse_schema(document, named_schemas=fastavro_named)
         except UnknownType as exc:
             raise InvalidSchemaError(
                 f"Invalid schema of type AVRO, details: unknown type '{exc.name}': define it in "

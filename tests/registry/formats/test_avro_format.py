@@ -79,7 +79,7 @@ def test_record_without_fields_is_refused() -> None:
 
 def test_unknown_named_type_says_to_add_a_reference() -> None:
     schema = {"type": "record", "name": "A", "fields": [{"name": "m", "type": "acme.Money"}]}
-    with pytest.raises(InvalidSchemaError, match="reference named 'acme.Money'"):
+    with pytest.raises(InvalidSchemaError, match=r"reference named 'acme\.Money'"):
         AVRO_FORMAT.parse(json.dumps(schema))
 
 

@@ -1,0 +1,102 @@
+"""Bulk upcasting of a JSON Lines store with 1 and with 2 worker processes.
+
+200,000 v1 events across 1,000 streams go through the 3-step chain into part files with
+checkpoints, as ``evcat upcast run --workers N`` does. Target (issue 5): 2 workers at least
+1.6x one worker. Run alone: ``python -m bench.upcast_bulk``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+from bench.options import Options
+from bench.report import Result, say, table
+from bench.upcast_common import RECORD, V1, V2, V3, V4, T, per_second, raw_decode_rate, specs
+from evcat.db import make_engine
+from evcat.migrations import upgrade
+from evcat.registry.entities import SchemaRequest
+from evcat.registry.service import Registry
+from evcat.settings import Settings
+from evcat.upcast.bulk import BulkJob, run_bulk
+from evcat.upcast.service import UpcastService
+
+EVENTS = 200_000
+STREAMS = 1_000
+TARGET = 1.6
+
+
+def _prepare(workdir: Path) -> tuple[str, Path]:
+    db_url = f"sqlite:///{workdir / 'registry.db'}"
+    upgrade(db_url)
+    registry = Registry(make_engine(db_url), Settings(db_url=db_url))
+    for fields in (V1, V2, V3, V4):
+        text = json.dumps({"type": "record", "name": T, "fields": fields})
+        registry.register(T, SchemaRequest(schema=text), force=True)
+    service = UpcastService(registry, samples=20)
+    for spec in specs():
+        service.register(spec.canonical())
+    source = workdir / "events.jsonl"
+    with open(source, "wb") as out:
+        for n in range(EVENTS):
+            event = {
+                "type": T,
+                "version": 1,
+                "id": f"e-{n}",
+                "stream_id": f"s-{n % STREAMS}",
+                "data": RECORD | {"quantity": n},
+            }
+            out.write(orjson.dumps(event) + b"\n")
+    return db_url, source
+
+
+def _timed(db_url: str, source: Path, out: Path, workers: int) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    counts = run_bulk(BulkJob(db_url, source, out, workers=workers, checkpoint_every=20_000))
+    elapsed = time.perf_counter() - started
+    assert counts["written"] == EVENTS
+    return EVENTS / elapsed
+
+
+def run(options: Options | None = None) -> list[Result]:
+    with tempfile.TemporaryDirectory(prefix="evcat-bulk-") as tmp:
+        workdir = options.workdir if options else Path(tmp)
+        db_url, source = _prepare(workdir)
+        raw = raw_decode_rate(50_000)
+        one = max(_timed(db_url, source, workdir / "out", 1) for _ in range(2))
+        two = max(_timed(db_url, source, workdir / "out", 2) for _ in range(2))
+    say(
+        f"  raw fastavro decode {per_second(raw)}; 1 worker {per_second(one)}; "
+        f"2 workers {per_second(two)} ({two / one:.2f}x)"
+    )
+    return [
+        Result(
+            "upcast: bulk, 1 worker (JSON Lines, 3-step chain)",
+            per_second(one),
+            "",
+            None,
+            f"raw fastavro decode {per_second(raw)}",
+            f"{one / raw:.2f}x",
+        ),
+        Result(
+            "upcast: bulk, 2 workers",
+            per_second(two),
+            f">= {TARGET}x one worker",
+            two >= TARGET * one,
+            f"1 worker {per_second(one)}",
+            f"{two / one:.2f}x",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    results = run()
+    say(table(results))
+    sys.exit(0 if all(r.passed is not False for r in results) else 1)

@@ -1,0 +1,155 @@
+"""``/v1/events``: events, their versions and fields, schema text for CloudEvents
+``dataschema`` URLs, the CloudEvents envelope and its sample validator.
+
+``{name}`` is an event's full name, or its last segment when that is unique.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from evcat.catalog import cloudevents as ce
+from evcat.catalog import spec as s
+from evcat.catalog import store
+from evcat.catalog.errors import CatalogInputError
+from evcat.catalog.http import catalog_of, send, send_json, send_page, views_of
+from evcat.db import read_session
+
+router = APIRouter()
+
+
+@router.get("/events", summary="List events")
+def list_events(
+    request: Request,
+    domain: str | None = None,
+    owner: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Every event, declared in the catalog or only registered, with its versions."""
+    return send_page(request, views_of(request).events(domain=domain, owner=owner), limit, offset)
+
+
+@router.get("/events/{name}", summary="One event")
+def get_event(request: Request, name: str) -> Response:
+    """An event with owner, versions, producers, consumers, channels and derivations."""
+    return send_json(request, views_of(request).event(name))
+
+
+@router.get("/events/{name}/versions", summary="An event's versions")
+def get_versions(request: Request, name: str) -> Response:
+    view = views_of(request).event(name)
+    return send_json(request, {"event": view["id"], "versions": view["versions"]})
+
+
+@router.get("/events/{name}/versions/{version}", summary="One version of an event")
+def get_version(request: Request, name: str, version: str) -> Response:
+    """A version (a number or ``latest``) with its subject, schema id and schema text."""
+    views = views_of(request)
+    full, chosen = views.version(name, version)
+    schema = catalog_of(request).registry.schema_by_id(chosen.schema_id)
+    return send_json(
+        request,
+        {
+            "event": full,
+            "version": chosen.version,
+            "subject": chosen.subject,
+            "schema_id": chosen.schema_id,
+            "schema_type": chosen.schema_type,
+            "schema": schema.text,
+        },
+    )
+
+
+@router.get("/events/{name}/versions/{version}/fields", summary="Fields of an event version")
+def get_fields(request: Request, name: str, version: str) -> Response:
+    """Every field path with its type, doc, optionality, inline tags and declarations."""
+    catalog = catalog_of(request)
+    full, chosen = views_of(request).version(name, version)
+    with read_session(catalog.engine) as session:
+        found = store.read_all(session, ["Event"], only=full).get(("Event", full))
+    declared = {f.path: f for f in found.fields} if isinstance(found, s.Event) else {}
+    fields: list[dict[str, Any]] = []
+    for field in catalog.fields(chosen):
+        row: dict[str, Any] = {
+            "path": field.path,
+            "type": field.type,
+            "doc": field.doc,
+            "optional": field.optional,
+            "tags": list(field.tags),
+        }
+        declaration = declared.get(field.path)
+        if declaration is not None:
+            row["declared"] = declaration.model_dump(exclude={"path"}, exclude_defaults=True)
+        fields.append(row)
+    return send_json(request, {"event": full, "version": chosen.version, "fields": fields})
+
+
+@router.get("/events/{name}/versions/{version}/schema", summary="Schema text (dataschema URL)")
+def get_schema(request: Request, name: str, version: str) -> Response:
+    """The exact schema text of one version, with its format's media type and a strong ETag."""
+    catalog = catalog_of(request)
+    _full, chosen = views_of(request).version(name, version)
+    schema = catalog.registry.schema_by_id(chosen.schema_id)
+    media_type = ce.SCHEMA_MEDIA_TYPES[schema.schema_type]
+    return send(request, schema.text.encode(), media_type)
+
+
+def _envelope(request: Request, name: str) -> tuple[dict[str, Any], s.Event | None]:
+    catalog = catalog_of(request)
+    snapshot = catalog.snapshot()
+    with read_session(catalog.engine) as session:
+        full = views_of(request).resolve_event(session, name, snapshot)
+        found = store.read_all(session, ["Event"], only=full).get(("Event", full))
+    event = found if isinstance(found, s.Event) else None
+    versions = snapshot.versions(full, event.subject if event else None)
+    return ce.envelope(full, event, versions, str(request.base_url)), event
+
+
+@router.get("/events/{name}/cloudevents", summary="CloudEvents envelope of an event")
+def get_envelope(request: Request, name: str) -> Response:
+    """Type, source pattern, subject template, content mode, dataschema URLs, classification."""
+    return send_json(request, _envelope(request, name)[0])
+
+
+class Sample(BaseModel):
+    """A sample event: structured JSON, or Kafka binary mode headers and value."""
+
+    mode: Literal["structured", "binary"]
+    event: dict[str, Any] | None = Field(None, description="Structured mode: the whole event")
+    headers: dict[str, str] = Field(default_factory=dict, description="Binary mode headers")
+    value_base64: str = Field("", description="Binary mode: the record value, base64")
+    key: str | None = None
+
+
+@router.post("/events/{name}/cloudevents/validate", summary="Validate a sample CloudEvent")
+def validate_sample(request: Request, name: str, sample: Sample) -> Response:
+    """Findings (errors and warnings) for a sample event; ``valid`` when there is no error."""
+    expected, event = _envelope(request, name)
+    if sample.mode == "structured":
+        if sample.event is None:
+            raise CatalogInputError("Structured mode needs the whole event in 'event'")
+        findings = ce.validate_structured(orjson.dumps(sample.event), expected, event)
+    else:
+        try:
+            value = base64.b64decode(sample.value_base64, validate=True)
+        except binascii.Error:
+            raise CatalogInputError("value_base64 is not base64") from None
+        headers = {k: v.encode() for k, v in sample.headers.items()}
+        key = sample.key.encode() if sample.key is not None else None
+        findings = ce.validate_binary(headers, value, key, expected, event)
+    return send_json(
+        request,
+        {
+            "valid": not any(f.level == "error" for f in findings),
+            "findings": [
+                {"level": f.level, "attribute": f.attribute, "message": f.message} for f in findings
+            ],
+        },
+    )

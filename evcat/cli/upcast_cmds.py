@@ -1,0 +1,276 @@
+"""``evcat upcast``: read stored events as the version you want, and manage upcasters.
+
+Works on the registry database directly (``--db``, EVCAT_DB_URL), like ``evcat serve``.
+Inputs of ``evcat upcast run``: JSON Lines of stored events (``{"type", "version", "data",
+"id", "stream_id"...}``), JSON Lines of structured CloudEvents (detected by ``specversion``),
+or an Avro container file (``--format avro --type T``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import orjson
+import typer
+
+from evcat.cli.errors import UserError, user_errors
+
+upcast_app = typer.Typer(
+    help="Upcast stored events to a target version; manage upcasters.", no_args_is_help=True
+)
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (EVCAT_DB_URL).")]
+TargetOpt = Annotated[str, typer.Option(help="latest, or a version of the terminal type.")]
+ModulesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--module", "-m", help="Module holding @upcaster functions (repeatable)."),
+]
+
+
+def register_upcast_commands(app: typer.Typer) -> None:
+    app.add_typer(upcast_app, name="upcast")
+
+
+def _service(db: str | None, modules: list[str] | None, code_drift: str = "warn") -> Any:
+    from evcat.db import make_engine
+    from evcat.migrations import upgrade
+    from evcat.registry.service import Registry
+    from evcat.settings import Settings
+    from evcat.upcast.service import UpcastService
+
+    settings = Settings(db_url=db) if db else Settings()
+    if settings.is_embedded:
+        upgrade(settings.db_url)
+    registry = Registry(make_engine(settings.db_url), settings)
+    return UpcastService(registry, code_modules=modules or (), code_drift=code_drift)
+
+
+def _target(text: str) -> str | int:
+    return int(text) if text.isdigit() else text
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[IO[bytes]]:
+    if path is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+    else:
+        with open(path, "wb") as handle:
+            yield handle
+
+
+def _progress(total: int | None) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TransferSpeedColumn
+
+    return Progress(
+        TextColumn("upcasting"),
+        BarColumn(),
+        TransferSpeedColumn(),
+        transient=True,
+        disable=total is None or not sys.stderr.isatty(),
+    )
+
+
+@upcast_app.command("run")
+def run(
+    source: Annotated[Path, typer.Argument(help="Input file; - for standard input.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file.")] = None,
+    db: DbOpt = None,
+    target: TargetOpt = "latest",
+    input_format: Annotated[
+        str, typer.Option("--format", help="auto (JSON Lines / CloudEvents) or avro.")
+    ] = "auto",
+    event_type: Annotated[
+        str | None, typer.Option("--type", help="Event type of an Avro container file.")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (bulk mode).")] = 1,
+    out_dir: Annotated[
+        Path | None, typer.Option(help="Bulk mode: directory for part files and checkpoints.")
+    ] = None,
+    checkpoint_every: Annotated[int, typer.Option(help="Events between checkpoints.")] = 5000,
+    on_error: Annotated[str, typer.Option(help="fail, skip or quarantine.")] = "fail",
+    quarantine: Annotated[
+        Path | None, typer.Option(help="Where quarantined events go (streaming mode).")
+    ] = None,
+    modules: ModulesOpt = None,
+) -> None:
+    """Upcast a file of stored events.
+
+    Example: evcat upcast run events.jsonl -o upcast.jsonl --target latest
+    Bulk:    evcat upcast run events.jsonl --workers 2 --out-dir migrated/
+    """
+    with user_errors():
+        if on_error not in ("fail", "skip", "quarantine"):
+            raise UserError("--on-error is fail, skip or quarantine")
+        service = _service(db, modules)
+        if workers > 1 or out_dir is not None:
+            _bulk(service, source, out_dir, target, workers, checkpoint_every, on_error, modules)
+            return
+        upcaster = service.upcaster(_target(target))
+        if input_format == "avro":
+            _avro(upcaster, source, output, event_type)
+            return
+        _lines(upcaster, source, output, on_error, quarantine)
+
+
+def _bulk(
+    service: Any,
+    source: Path,
+    out_dir: Path | None,
+    target: str,
+    workers: int,
+    checkpoint_every: int,
+    on_error: str,
+    modules: list[str] | None,
+) -> None:
+    from evcat.upcast.bulk import BulkJob, run_bulk
+
+    if out_dir is None or str(source) == "-":
+        raise UserError("bulk mode needs an input file and --out-dir")
+    service.upcaster(_target(target)).check()
+    counts = run_bulk(
+        BulkJob(
+            service.registry.settings.db_url,
+            source,
+            out_dir,
+            _target(target),
+            workers,
+            checkpoint_every,
+            on_error,
+            tuple(modules or ()),
+        )
+    )
+    typer.echo(orjson.dumps(counts).decode(), err=True)
+
+
+def _lines(
+    upcaster: Any, source: Path, output: Path | None, on_error: str, quarantine: Path | None
+) -> None:
+    from evcat.upcast.bulk import event_record, stored_event
+    from evcat.upcast.cloudevent import CloudEventUpcaster
+    from evcat.upcast.stream import StreamCounts, upcast_one
+
+    if on_error == "quarantine" and quarantine is None:
+        raise UserError("--on-error quarantine needs --quarantine FILE")
+    ce = CloudEventUpcaster(upcaster)
+    counts = StreamCounts()
+    size = None if str(source) == "-" else source.stat().st_size
+    with ExitStack() as stack:
+        lines = sys.stdin.buffer if size is None else stack.enter_context(open(source, "rb"))
+        out = stack.enter_context(_output(output))
+        sink = stack.enter_context(open(quarantine, "wb")) if quarantine else None
+        progress = stack.enter_context(_progress(size))
+        task = progress.add_task("upcast", total=size)
+
+        def to_quarantine(event: Any, error: Any) -> None:
+            assert sink is not None
+            sink.write(orjson.dumps({"error": error.message, "id": event.id}) + b"\n")
+
+        for line in lines:
+            progress.advance(task, len(line))
+            if not line.strip():
+                continue
+            record = orjson.loads(line)
+            if "specversion" in record:
+                for body in ce.upcast_structured(line.strip()):
+                    out.write(body + b"\n")
+                continue
+            event = stored_event(record)
+            for result in upcast_one(upcaster, event, counts, on_error, to_quarantine):
+                out.write(event_record(result, event.stream_id))
+
+
+def _avro(upcaster: Any, source: Path, output: Path | None, event_type: str | None) -> None:
+    import fastavro
+
+    from evcat.registry.formats import get_format
+
+    if event_type is None:
+        raise UserError("--format avro needs --type, the event type of the file")
+    index = upcaster.index
+    with open(source, "rb") as handle:
+        reader = fastavro.reader(handle)
+        canonical = get_format("AVRO").parse(orjson.dumps(reader.writer_schema).decode()).canonical
+        versions = [
+            v
+            for v in index.versions.get(event_type, [])
+            if index.parsed((event_type, v)).canonical == canonical
+        ]
+        if not versions:
+            raise UserError(f"the file's schema is no registered version of {event_type}")
+        target = upcaster.target_of(event_type)
+        schema = index.parsed(target).model.fastavro_schema
+        records = (upcaster.upcast_data(event_type, versions[-1], record) for record in reader)
+        with _output(output) as out:
+            fastavro.writer(out, schema, (r for r in records if r is not None))
+
+
+@upcast_app.command("plan")
+def plan(
+    event_type: str,
+    version: int,
+    db: DbOpt = None,
+    target: TargetOpt = "latest",
+    modules: ModulesOpt = None,
+) -> None:
+    """The edges (and their operations) an event version goes through."""
+    with user_errors():
+        upcaster = _service(db, modules).upcaster(_target(target))
+        for label, steps in upcaster.explain(event_type, version):
+            typer.echo(label)
+            for step in steps:
+                typer.echo(f"    {step}")
+
+
+@upcast_app.command("check")
+def check(db: DbOpt = None, modules: ModulesOpt = None) -> None:
+    """Validate the whole version graph; exit 1 and list the problems if any."""
+    with user_errors():
+        problems = _service(db, modules).problems()
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("the upcaster graph is valid")
+
+
+@upcast_app.command("add")
+def add(
+    document: Path, db: DbOpt = None, replace: bool = False, modules: ModulesOpt = None
+) -> None:
+    """Register a declarative upcaster from a YAML or JSON file."""
+    from evcat.upcast.spec import load_document
+
+    with user_errors():
+        record = _service(db, modules).register(
+            load_document(document.read_bytes()), replace=replace
+        )
+    typer.echo(
+        f"registered {record.kind} {record.event} v{record.from_version} -> "
+        f"v{record.to_version} {record.fingerprint}"
+    )
+
+
+@upcast_app.command("pin")
+def pin(
+    modules: Annotated[list[str], typer.Argument(help="Modules with @upcaster code.")],
+    db: DbOpt = None,
+    replace: bool = False,
+) -> None:
+    """Validate and pin the Python upcasters of MODULES (re-pin changed code with --replace)."""
+    with user_errors():
+        records = _service(db, modules, code_drift="warn").pin(replace=replace)
+    for record in records:
+        typer.echo(f"pinned {record.code_ref} {record.fingerprint}")
+
+
+@upcast_app.command("ancestors")
+def ancestors(event_type: str, db: DbOpt = None, modules: ModulesOpt = None) -> None:
+    """Every type and version whose events can be read as EVENT_TYPE (for store queries)."""
+    with user_errors():
+        for name, versions in _service(db, modules).upcaster().ancestors(event_type):
+            typer.echo(f"{name} {','.join(str(v) for v in versions)}")

@@ -1,0 +1,270 @@
+"""evcat's upcast routes: batch upcasting and upcaster CRUD under an event's versions.
+
+Translation between HTTP and ``UpcastService`` only. Errors made of problems (spec, graph,
+validation) are RFC 7807 answers whose ``problems`` member lists each one with its code.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
+
+from evcat.errors import BadRequestError
+from evcat.registry.api import schema_request
+from evcat.registry.service import Registry
+from evcat.upcast.cloudevent import CloudEventUpcaster
+from evcat.upcast.errors import InvalidWireFormat, ProblemsError
+from evcat.upcast.gate import register_version
+from evcat.upcast.graph import Target
+from evcat.upcast.jsonio import jsonable
+from evcat.upcast.runtime import StoredEvent, UpcastEvent
+from evcat.upcast.service import EdgeRecord, UpcastService
+from evcat.upcast.settings import UpcastSettings
+from evcat.upcast.wire import WireUpcaster
+
+
+class _ProblemRoute(APIRoute):
+    """Renders ``ProblemsError`` with its problem list; other errors go to the app's handlers."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def with_problems(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ProblemsError as error:
+                return JSONResponse(
+                    {
+                        "type": "about:blank",
+                        "title": error.summary,
+                        "status": error.status,
+                        "detail": error.message,
+                        "error_code": error.error_code,
+                        "problems": [problem.as_dict() for problem in error.problems],
+                    },
+                    status_code=error.status,
+                    media_type="application/problem+json",
+                )
+
+        return with_problems
+
+
+router = APIRouter(prefix="/v1", tags=["upcast"], route_class=_ProblemRoute)
+
+
+class EventIn(BaseModel):
+    type: str
+    version: int | None = Field(default=None, description="or schema_id")
+    schema_id: int | None = None
+    data: Any = None
+    id: str | None = None
+    time: str | None = None
+    source: str | None = None
+    subject: str | None = None
+    stream_id: str | None = None
+    position: int | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class UpcastRequest(BaseModel):
+    target: str | int | dict[str, int | str] = Field(default="latest")
+    events: list[EventIn] = Field(default_factory=list)
+    wire: list[str] = Field(default_factory=list, description="base64 Confluent frames")
+    cloudevents: list[dict[str, Any]] = Field(
+        default_factory=list, description="structured-mode JSON CloudEvents"
+    )
+
+
+class EventOut(BaseModel):
+    type: str
+    version: int
+    schema_id: int | None
+    id: str | None
+    parent_id: str | None
+    data: Any
+
+
+class UpcastResponse(BaseModel):
+    events: list[EventOut]
+    wire: list[str]
+    cloudevents: list[dict[str, Any]]
+
+
+def service(request: Request) -> UpcastService:
+    """The app's upcast service, created on first use."""
+    state = request.app.state
+    found: UpcastService | None = getattr(state, "upcast_service", None)
+    if found is None:
+        registry: Registry = state.registry
+        settings = UpcastSettings()
+        found = UpcastService(
+            registry,
+            code_modules=settings.module_list,
+            code_drift=settings.code_drift,
+            samples=settings.samples,
+        )
+        state.upcast_service = found
+    return found
+
+
+def _event_out(event: UpcastEvent) -> EventOut:
+    return EventOut(
+        type=event.event_type,
+        version=event.version,
+        schema_id=event.schema_id,
+        id=event.id,
+        parent_id=event.parent_id,
+        data=jsonable(event.data),
+    )
+
+
+@router.post("/upcast", response_model=UpcastResponse, summary="Upcast a batch of events")
+def upcast(request: Request, body: UpcastRequest) -> UpcastResponse:
+    """Events (dicts), Confluent frames (base64) and CloudEvents, each to the target version."""
+    upcast_service = service(request)
+    limit = UpcastSettings().max_batch
+    if len(body.events) + len(body.wire) + len(body.cloudevents) > limit:
+        raise BadRequestError(f"at most {limit} events per request; split the batch")
+    target: Target = body.target
+    upcaster = upcast_service.upcaster(target)
+    events: list[EventOut] = []
+    for item in body.events:
+        version = item.version
+        if version is None:
+            if item.schema_id is None:
+                raise BadRequestError(f"event {item.id or item.type}: give version or schema_id")
+            version = upcaster.index.node_for_id(item.schema_id, item.type)[1]
+        stored = StoredEvent(
+            item.type,
+            version,
+            item.data,
+            item.id,
+            item.time,
+            item.source,
+            item.subject,
+            item.stream_id,
+            item.position,
+            item.metadata,
+        )
+        events.extend(_event_out(result) for result in upcaster.upcast(stored))
+    wire = WireUpcaster(upcaster)
+    frames: list[str] = []
+    for text in body.wire:
+        try:
+            frame = base64.b64decode(text, validate=True)
+        except binascii.Error:
+            raise InvalidWireFormat("a wire entry is not base64") from None
+        frames.extend(base64.b64encode(out).decode() for _, out in wire.upcast_events(frame))
+    ce = CloudEventUpcaster(upcaster)
+    cloudevents = [
+        orjson.loads(out)
+        for item in body.cloudevents
+        for out in ce.upcast_structured(orjson.dumps(item))
+    ]
+    return UpcastResponse(events=events, wire=frames, cloudevents=cloudevents)
+
+
+@router.get("/events/{event}/versions/{version}/upcasters", summary="Upcasters of a version")
+def list_upcasters(request: Request, event: str, version: int) -> list[EdgeRecord]:
+    """Upcasters arriving at this version, and emit edges leaving it."""
+    return service(request).edges_at(event, version)
+
+
+@router.post(
+    "/events/{event}/versions/{version}/upcasters",
+    status_code=201,
+    summary="Register an upcaster arriving at a version",
+)
+def add_upcaster(
+    request: Request,
+    event: str,
+    version: int,
+    document: Annotated[dict[str, Any], Body(description="the upcaster document (JSON)")],
+    replace: bool = False,
+) -> EdgeRecord:
+    """Checked against both schemas, validated on samples; the report is stored with it."""
+    return service(request).register(document, event=event, to_version=version, replace=replace)
+
+
+@router.get("/events/{event}/versions/{version}/upcasters/{from_version}", summary="One upcaster")
+def get_upcaster(request: Request, event: str, version: int, from_version: int) -> EdgeRecord:
+    return service(request).edge(event, version, from_version)
+
+
+@router.delete(
+    "/events/{event}/versions/{version}/upcasters/{from_version}", summary="Delete an upcaster"
+)
+def delete_upcaster(request: Request, event: str, version: int, from_version: int) -> EdgeRecord:
+    return service(request).delete(event, version, from_version)
+
+
+@router.get("/events/{event}/plan", summary="The route of a stored version to the target")
+def plan(
+    request: Request,
+    event: str,
+    version: int,
+    target: Annotated[str, Query(description="latest or a version")] = "latest",
+) -> dict[str, Any]:
+    chosen: Target = int(target) if target.isdigit() else target
+    upcaster = service(request).upcaster(chosen)
+    return {
+        "event": event,
+        "version": version,
+        "target": list(upcaster.target_of(event)),
+        "plan": [
+            {"edge": label, "steps": steps} for label, steps in upcaster.explain(event, version)
+        ],
+    }
+
+
+@router.get("/events/{event}/ancestors", summary="Types and versions readable as this type")
+def ancestors(request: Request, event: str) -> list[dict[str, Any]]:
+    return [
+        {"type": name, "versions": versions}
+        for name, versions in service(request).upcaster().ancestors(event)
+    ]
+
+
+@router.get("/upcast/problems", summary="Problems of the version graph")
+def problems(request: Request) -> list[dict[str, Any]]:
+    return [problem.as_dict() for problem in service(request).problems()]
+
+
+@router.get("/events/{event}/upcast-policy", summary="The event's registration policy")
+def get_policy(request: Request, event: str) -> dict[str, Any]:
+    return {"event": event, "policy": service(request).policy(event)}
+
+
+@router.put("/events/{event}/upcast-policy", summary="Set the registration policy")
+def put_policy(
+    request: Request, event: str, body: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
+    service(request).set_policy(event, body.get("policy"))
+    return {"event": event, "policy": body.get("policy")}
+
+
+@router.post(
+    "/events/{event}/versions",
+    status_code=201,
+    summary="Register a version, with an upcaster from the previous one",
+)
+def register(
+    request: Request, event: str, body: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
+    """Under BACKWARD_OR_UPCASTABLE an incompatible version needs a valid ``upcaster``."""
+    upcaster = body.get("upcaster")
+    result = register_version(service(request), event, schema_request(body), upcaster)
+    return {
+        "subject": event,
+        "version": result.version.version,
+        "id": result.version.schema.id,
+        "upcaster": None if result.edge is None else jsonable(vars(result.edge)),
+    }

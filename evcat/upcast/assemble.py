@@ -1,0 +1,77 @@
+"""Put the pieces together: upcaster specs and code become graph edges over a schema index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from evcat.registry.formats import ParsedSchema
+from evcat.upcast.checking import check_spec
+from evcat.upcast.code import CodeUpcaster
+from evcat.upcast.errors import Problem
+from evcat.upcast.graph import LATEST, Edge, Target, VersionGraph
+from evcat.upcast.implicit import implicit_finder
+from evcat.upcast.runtime import Upcaster
+from evcat.upcast.schemas import NodeKey, SchemaIndex
+from evcat.upcast.spec import CODE, EMIT, UpcasterSpec
+
+
+def spec_edge(spec: UpcasterSpec, *, override: bool = False) -> Edge:
+    return Edge(
+        spec.kind,
+        (spec.event_type, spec.from_version),
+        tuple(spec.targets),
+        spec.fingerprint,
+        spec,
+        override,
+    )
+
+
+def downcast_edge(spec: UpcasterSpec) -> Edge | None:
+    if spec.downcast is None or spec.to_version is None:
+        return None
+    return Edge(
+        "downcast",
+        (spec.to_type, spec.to_version),
+        ((spec.event_type, spec.from_version),),
+        spec.fingerprint,
+        spec,
+    )
+
+
+def code_edge(code: CodeUpcaster) -> Edge:
+    kind = EMIT if code.emits else CODE
+    return Edge(
+        kind,
+        (code.event_type, code.from_version),
+        tuple(code.targets),
+        code.source_hash,
+        code,
+        code.override,
+    )
+
+
+def build_graph(
+    index: SchemaIndex, specs: Iterable[UpcasterSpec], code: Iterable[CodeUpcaster] = ()
+) -> VersionGraph:
+    """The version graph of ``index`` with these declared upcasters."""
+    specs = list(specs)
+    edges = [spec_edge(spec) for spec in specs] + [code_edge(item) for item in code]
+    downcasts = [edge for edge in (downcast_edge(spec) for spec in specs) if edge is not None]
+
+    def edge_problems(edge: Edge) -> list[Problem]:
+        if isinstance(edge.payload, UpcasterSpec):
+            return check_spec(edge.payload, index).problems
+        return []
+
+    return VersionGraph(index.versions, edges, implicit_finder(index), downcasts, edge_problems)
+
+
+def upcaster_for(
+    schemas: Mapping[NodeKey, ParsedSchema] | SchemaIndex,
+    specs: Sequence[UpcasterSpec] = (),
+    code: Sequence[CodeUpcaster] = (),
+    target: Target = LATEST,
+) -> Upcaster:
+    """An upcaster over schemas held in memory (or an index) and these upcasters."""
+    index = schemas if isinstance(schemas, SchemaIndex) else SchemaIndex.from_schemas(schemas)
+    return Upcaster(build_graph(index, specs, code), index, target)

@@ -1,0 +1,99 @@
+"""Check a declarative upcaster against the schemas it connects; work out its generated ops.
+
+``check_spec`` runs each operation list (the edge's ops, every emit child's ops, the downcast)
+over the source schema's shape and compares the result with the target's. It returns the
+problems found and, for each list, the operations appended so outputs take the target's
+layout. Registration refuses a spec with problems; the graph reports them too, so an edge whose
+schemas changed underneath it is caught before events are read through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from evcat.registry.formats import JSON
+from evcat.upcast.errors import Problem
+from evcat.upcast.expr import Expression
+from evcat.upcast.ops import check_ops, conformance_ops
+from evcat.upcast.ops_base import Op
+from evcat.upcast.ops_values import check_expression
+from evcat.upcast.schemas import NodeKey, SchemaIndex
+from evcat.upcast.spec import EMIT, UpcasterSpec
+from evcat.upcast.static import CheckContext
+
+
+@dataclass
+class CheckedSpec:
+    """Problems, plus the full operation list (declared + generated) of each part."""
+
+    problems: list[Problem] = field(default_factory=list)
+    ops: list[Op] = field(default_factory=list)
+    emit_ops: list[list[Op]] = field(default_factory=list)
+    downcast_ops: list[Op] | None = None
+    generated: list[Op] = field(default_factory=list)
+
+
+def check_ops_between(
+    ops: Sequence[Op],
+    index: SchemaIndex,
+    source: NodeKey,
+    target: NodeKey,
+    problems: list[Problem],
+    *,
+    label_versions: tuple[int, ...] | None = None,
+    when: Expression | None = None,
+) -> list[Op]:
+    """Check ``ops`` from ``source``'s shape to ``target``'s; returns the generated ops."""
+    versions = label_versions if label_versions is not None else (source[1], target[1])
+    for node in (source, target):
+        if not index.has(node):
+            problems.append(
+                Problem(
+                    "UNKNOWN_VERSION",
+                    f"{node[0]} v{node[1]} is not a registered version",
+                    source[0],
+                    versions,
+                )
+            )
+            return []
+    source_shape, target_shape = index.shape(source), index.shape(target)
+    ctx = CheckContext(
+        source_shape.shape, target_shape.shape, event_type=source[0], versions=versions
+    )
+    if when is not None:
+        check_expression(ctx, when)
+        for path in when.not_null():
+            ctx.narrow(path)
+    project = target_shape.schema_type != JSON or not target_shape.shape.open
+    conformance = check_ops(ops, ctx, project=project)
+    problems.extend(ctx.problems)
+    return conformance_ops(conformance)
+
+
+def check_spec(spec: UpcasterSpec, index: SchemaIndex) -> CheckedSpec:
+    """Check every part of ``spec`` against the registry's schemas."""
+    result = CheckedSpec()
+    source = (spec.event_type, spec.from_version)
+    if spec.kind == EMIT:
+        for child in spec.emit:
+            node = (child.event_type, child.version)
+            generated = check_ops_between(
+                child.ops,
+                index,
+                source,
+                node,
+                result.problems,
+                label_versions=(spec.from_version,),
+                when=child.when,
+            )
+            result.emit_ops.append([*child.ops, *generated])
+        return result
+    assert spec.to_version is not None
+    target = (spec.to_type, spec.to_version)
+    result.generated = check_ops_between(spec.ops, index, source, target, result.problems)
+    result.ops = [*spec.ops, *result.generated]
+    if spec.downcast is not None:
+        generated = check_ops_between(spec.downcast, index, target, source, result.problems)
+        result.downcast_ops = [*spec.downcast, *generated]
+    return result

@@ -1,0 +1,355 @@
+"""The upcast service: upcasters stored beside schema versions, and upcasters built over them.
+
+It reads the registry only through ``Registry`` methods and keeps its own tables
+(``evcat.upcast.store``). What it builds (schema index, graph, compiled upcasters) is cached
+per registry write epoch, so a write through any process is seen on the next call.
+
+Registering an edge checks it statically against the two schemas, runs it over generated
+samples (the report is stored with it), and refuses it if it would add a problem to the
+version graph (a duplicate, a cycle). Python upcasters are *pinned*: their reference and
+source hash are stored, and building an upcaster compares the pins with the loaded code.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from evcat.db import read_session, write_session
+from evcat.registry.service import Registry, now_ms
+from evcat.upcast import store
+from evcat.upcast.assemble import build_graph, code_edge, spec_edge
+from evcat.upcast.checking import check_spec
+from evcat.upcast.code import CodePin, CodeUpcaster, check_drift, registered
+from evcat.upcast.errors import (
+    EdgeExistsError,
+    EdgeNotFoundError,
+    GraphError,
+    Problem,
+    SpecError,
+    ValidationFailedError,
+)
+from evcat.upcast.graph import LATEST, Edge, Target, VersionGraph
+from evcat.upcast.models import UpcasterRow
+from evcat.upcast.runtime import Upcaster
+from evcat.upcast.schemas import SchemaIndex
+from evcat.upcast.spec import CODE, EMIT, UpcasterSpec, parse_spec
+from evcat.upcast.validation import ValidationReport, report_problems, validate_edge
+
+BACKWARD_OR_UPCASTABLE = "BACKWARD_OR_UPCASTABLE"
+POLICIES = (BACKWARD_OR_UPCASTABLE,)
+
+
+@dataclass(frozen=True)
+class EdgeRecord:
+    """A stored edge as the API shows it."""
+
+    id: int
+    event: str
+    from_version: int
+    to_event: str | None
+    to_version: int | None
+    kind: str
+    fingerprint: str
+    spec: dict[str, Any] | None
+    code_ref: str | None
+    report: dict[str, Any] | None
+    created_ms: int
+
+    @classmethod
+    def of(cls, row: UpcasterRow) -> EdgeRecord:
+        assert row.id is not None
+        return cls(
+            row.id,
+            row.event,
+            row.from_version,
+            row.to_event or None,
+            row.to_version or None,
+            row.kind,
+            row.fingerprint,
+            orjson.loads(row.spec_json) if row.spec_json else None,
+            row.code_ref,
+            orjson.loads(row.report_json) if row.report_json else None,
+            row.created_ms,
+        )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything upcasting needs at one registry write epoch."""
+
+    epoch: int
+    index: SchemaIndex
+    specs: list[UpcasterSpec]
+    code: list[CodeUpcaster]
+    graph: VersionGraph
+
+
+def target_key(target: Target) -> str:
+    return orjson.dumps(target, option=orjson.OPT_SORT_KEYS).decode()
+
+
+class UpcastService:
+    """Upcasters of one registry."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        code_modules: Sequence[str] = (),
+        code_drift: str = "warn",
+        samples: int = 200,
+        seed: int = 0,
+    ) -> None:
+        self.registry = registry
+        self.code_modules = tuple(code_modules)
+        self.code_drift = code_drift
+        self.samples = samples
+        self.seed = seed
+        self._snapshot: Snapshot | None = None
+        self._upcasters: dict[str, Upcaster] = {}
+        self._lock = threading.Lock()
+
+    # -- snapshots -------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot; costs one small query when nothing changed."""
+        epoch = self.registry.change_epoch()
+        current = self._snapshot
+        if current is not None and current.epoch == epoch:
+            return current
+        with self._lock:
+            if self._snapshot is None or self._snapshot.epoch != epoch:
+                self._snapshot = self._build(epoch)
+                self._upcasters = {}
+            return self._snapshot
+
+    def _build(self, epoch: int) -> Snapshot:
+        index = SchemaIndex.from_rows(self.registry.version_index(), self.registry.parsed_by_id)
+        with read_session(self.registry.engine) as session:
+            rows = store.all_edges(session)
+        specs = [
+            parse_spec(orjson.loads(row.spec_json))
+            for row in rows
+            if row.code_ref is None and row.spec_json
+        ]
+        pins = [
+            CodePin(row.event, row.from_version, row.code_ref, row.fingerprint)
+            for row in rows
+            if row.code_ref is not None
+        ]
+        available = {item.ref: item for item in registered(self.code_modules)}
+        if pins:
+            check_drift(pins, available.values(), self.code_drift)
+        code = [available[pin.ref] for pin in pins]
+        return Snapshot(epoch, index, specs, code, build_graph(index, specs, code))
+
+    def upcaster(self, target: Target = LATEST) -> Upcaster:
+        """An upcaster to ``target`` over the current registry (built once per epoch)."""
+        snapshot = self.snapshot()
+        key = target_key(target)
+        upcaster = self._upcasters.get(key)
+        if upcaster is None:
+            upcaster = Upcaster(snapshot.graph, snapshot.index, target)
+            self._upcasters[key] = upcaster
+        return upcaster
+
+    def problems(self, types: Sequence[str] | None = None) -> list[Problem]:
+        """Every problem of the version graph (of the lineages of ``types``)."""
+        return self.snapshot().graph.problems(types)
+
+    # -- edges -----------------------------------------------------------------------------
+
+    def register(
+        self,
+        document: Mapping[str, Any],
+        *,
+        event: str | None = None,
+        to_version: int | None = None,
+        replace: bool = False,
+    ) -> EdgeRecord:
+        """Check, validate and store a declarative upcaster; returns it with its report.
+
+        ``event`` and ``to_version`` come from the URL: the version an edge arrives at, or for
+        an emit edge the version it leaves. The document may repeat them, not contradict them.
+        """
+        snapshot = self.snapshot()
+        emit = "emit" in document
+        defaults: dict[str, Any] = {"event": event}
+        if emit:
+            defaults["from"] = to_version
+        else:
+            defaults["to"] = to_version
+            if event and to_version and "from" not in document and "rename_type" not in document:
+                earlier = [v for v in snapshot.index.versions.get(event, []) if v < to_version]
+                defaults["from"] = earlier[-1] if earlier else None
+        spec = parse_spec(document, **defaults)
+        at = (spec.event_type, spec.from_version) if emit else (spec.to_type, spec.to_version)
+        if event is not None and to_version is not None and at != (event, to_version):
+            raise SpecError(
+                [
+                    Problem(
+                        "INVALID_DOCUMENT",
+                        f"the document's edge is at {at[0]} v{at[1]}, not at "
+                        f"{event} v{to_version} as the URL says",
+                        event,
+                        (to_version,),
+                    )
+                ]
+            )
+        report = self.check_and_validate(spec, snapshot.index)
+        self._check_graph(snapshot, spec_edge(spec), spec)
+        return self.store_row(spec_row(spec, report), replace)
+
+    def check_and_validate(self, spec: UpcasterSpec, index: SchemaIndex) -> ValidationReport:
+        """Static checks, then samples; raises ``SpecError`` or ``ValidationFailedError``."""
+        problems = check_spec(spec, index).problems
+        if problems:
+            raise SpecError(problems)
+        report = validate_edge(spec_edge(spec), index, count=self.samples, seed=self.seed)
+        if not report.passed:
+            raise ValidationFailedError(report_problems(report))
+        return report
+
+    def pin(self, refs: Sequence[str] | None = None, *, replace: bool = False) -> list[EdgeRecord]:
+        """Validate and pin the loaded Python upcasters (those named by ``refs``, or all)."""
+        snapshot = self.snapshot()
+        chosen = [
+            item for item in registered(self.code_modules) if refs is None or item.ref in refs
+        ]
+        records = []
+        for item in chosen:
+            edge = code_edge(item)
+            report = validate_edge(edge, snapshot.index, count=self.samples, seed=self.seed)
+            if not report.passed:
+                raise ValidationFailedError(report_problems(report))
+            self._check_graph(snapshot, edge, None)
+            records.append(self.store_row(code_row(item, report), replace))
+        return records
+
+    def _check_graph(self, snapshot: Snapshot, edge: Edge, spec: UpcasterSpec | None) -> None:
+        """Refuse an edge that adds a problem to its lineage."""
+
+        def key(problem: Problem) -> tuple[str, str, tuple[int, ...]]:
+            return (problem.code, problem.event_type, problem.versions)
+
+        before = {key(p) for p in snapshot.graph.problems([edge.source[0]])}
+        specs = [
+            s
+            for s in snapshot.specs
+            if spec_edge(s).source != edge.source or spec_edge(s).targets != edge.targets
+        ]
+        code = [
+            c
+            for c in snapshot.code
+            if code_edge(c).source != edge.source or code_edge(c).targets != edge.targets
+        ]
+        if spec is not None:
+            specs.append(spec)
+        elif isinstance(edge.payload, CodeUpcaster):
+            code.append(edge.payload)
+        graph = build_graph(snapshot.index, specs, code)
+        added = [p for p in graph.problems([edge.source[0]]) if key(p) not in before]
+        if added:
+            raise GraphError(added)
+
+    def store_row(self, row: UpcasterRow, replace: bool) -> EdgeRecord:
+        """Store an edge row; an existing edge between the same versions needs ``replace``."""
+        with write_session(self.registry.engine) as session:
+            existing = store.find_edge(
+                session, row.event, row.from_version, row.to_event, row.to_version
+            )
+            if existing is not None:
+                if not replace:
+                    raise EdgeExistsError(
+                        f"an upcaster from {row.event} v{row.from_version} to "
+                        f"{row.to_event or 'its emits'} v{row.to_version} exists; "
+                        "send replace=true to replace it"
+                    )
+                store.delete_edges(session, [existing])
+            return EdgeRecord.of(store.insert_edge(session, row))
+
+    def edges_at(self, event: str, version: int) -> list[EdgeRecord]:
+        """Edges arriving at ``event`` v``version`` (and emits leaving it)."""
+        with read_session(self.registry.engine) as session:
+            return [EdgeRecord.of(row) for row in store.edges_at(session, event, version)]
+
+    def edge(self, event: str, version: int, from_version: int) -> EdgeRecord:
+        found = [e for e in self.edges_at(event, version) if e.from_version == from_version]
+        if not found:
+            raise EdgeNotFoundError(
+                f"no upcaster from v{from_version} arrives at {event} v{version}"
+            )
+        return found[0]
+
+    def delete(self, event: str, version: int, from_version: int) -> EdgeRecord:
+        with write_session(self.registry.engine) as session:
+            rows = [
+                row
+                for row in store.edges_at(session, event, version)
+                if row.from_version == from_version
+            ]
+            if not rows:
+                raise EdgeNotFoundError(
+                    f"no upcaster from v{from_version} arrives at {event} v{version}"
+                )
+            record = EdgeRecord.of(rows[0])
+            store.delete_edges(session, rows)
+        return record
+
+    # -- policy ----------------------------------------------------------------------------
+
+    def policy(self, event: str) -> str | None:
+        with read_session(self.registry.engine) as session:
+            return store.get_policy(session, event)
+
+    def set_policy(self, event: str, policy: str | None) -> None:
+        if policy is not None and policy not in POLICIES:
+            raise SpecError(
+                [Problem("INVALID_POLICY", f"policy must be one of {POLICIES} or null", event)]
+            )
+        with write_session(self.registry.engine) as session:
+            store.set_policy(session, event, policy)
+
+
+def spec_row(spec: UpcasterSpec, report: ValidationReport | None) -> UpcasterRow:
+    emit = spec.kind == EMIT
+    return UpcasterRow(
+        event=spec.event_type,
+        from_version=spec.from_version,
+        to_event="" if emit else spec.to_type,
+        to_version=0 if emit else spec.to_version or 0,
+        kind=spec.kind,
+        spec_json=spec.canonical_json(),
+        fingerprint=spec.fingerprint,
+        report_json=orjson.dumps(report.as_dict()).decode() if report else None,
+        created_ms=now_ms(),
+    )
+
+
+def code_row(item: CodeUpcaster, report: ValidationReport | None) -> UpcasterRow:
+    emit = bool(item.emits)
+    described = {
+        "event": item.event_type,
+        "from": item.from_version,
+        "ref": item.ref,
+        "to_event": item.to_type,
+        "to": item.to_version,
+        "emits": [list(node) for node in item.emits],
+    }
+    return UpcasterRow(
+        event=item.event_type,
+        from_version=item.from_version,
+        to_event="" if emit else item.to_type,
+        to_version=0 if emit else item.to_version or 0,
+        kind=EMIT if emit else CODE,
+        spec_json=orjson.dumps(described).decode(),
+        code_ref=item.ref,
+        fingerprint=item.source_hash,
+        report_json=orjson.dumps(report.as_dict()).decode() if report else None,
+        created_ms=now_ms(),
+    )

@@ -1,0 +1,124 @@
+"""AC-BULK: bulk upcasting with workers keeps per-stream order and counts, resumes from its
+checkpoints after a kill without duplicates, and quarantines poisoned events."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import orjson
+import pytest
+
+from evcat.upcast.bulk import BulkJob, run_bulk
+from tests.upcast.deposits import T, make_registry, write_events
+
+EVCAT = str(Path(sys.executable).parent / "evcat")
+
+
+def read_parts(out_dir: Path) -> list[dict[str, object]]:
+    return [
+        orjson.loads(line)
+        for part in sorted(out_dir.glob("part-*.jsonl"))
+        for line in part.read_bytes().splitlines()
+    ]
+
+
+@pytest.fixture(scope="module")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('bulk') / 'registry.db'}"
+    make_registry(url)
+    return url
+
+
+def test_ac_bulk_two_workers_keep_per_stream_order_and_the_count(
+    db_url: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "events.jsonl"
+    dropped = write_events(source, 1_000_000, 1_000)
+
+    counts = run_bulk(BulkJob(db_url, source, tmp_path / "out", workers=2, checkpoint_every=50_000))
+
+    events = read_parts(tmp_path / "out")
+    assert len(events) == 1_000_000 - dropped == counts["written"]
+    assert counts["dropped"] == dropped
+    last: dict[object, int] = {}
+    for event in events:
+        data = event["data"]
+        assert isinstance(data, dict)
+        assert (event["type"], event["version"], data["currency"]) == (T, 3, "EUR")
+        assert data["seq"] > last.get(event["stream_id"], -1)
+        last[event["stream_id"]] = data["seq"]
+    assert len(last) == 1_000
+
+
+def test_ac_bulk_a_run_killed_half_way_resumes_without_duplicates(
+    db_url: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "events.jsonl"
+    write_events(source, 200_000, 1_000)
+    out = tmp_path / "out"
+    command = [
+        EVCAT,
+        "upcast",
+        "run",
+        str(source),
+        "--db",
+        db_url,
+        "--workers",
+        "2",
+        "--out-dir",
+        str(out),
+        "--checkpoint-every",
+        "2000",
+    ]
+    run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and run.poll() is None:
+        progress = [
+            orjson.loads(p.read_bytes())["position"]
+            for p in out.glob("checkpoint-*.json")
+            if p.stat().st_size
+        ]
+        if len(progress) == 2 and min(progress) > 40_000:
+            break
+        time.sleep(0.05)
+    assert run.poll() is None, "the run ended before it could be killed"
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+
+    subprocess.run(command, check=True, stderr=subprocess.DEVNULL)
+
+    ids = Counter(str(event["id"]) for event in read_parts(out))
+    expected = {f"e-{n}" for n in range(200_000) if not (n % 97 == 0 and n % 3 == 0)}
+    assert [i for i, seen in ids.items() if seen > 1] == []
+    assert set(ids) == expected
+
+
+def test_ac_bulk_quarantine_routes_a_poisoned_event_with_its_error(
+    db_url: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "events.jsonl"
+    good = {
+        "type": T,
+        "version": 2,
+        "id": "ok",
+        "stream_id": "s",
+        "data": {"account": "a", "seq": 1, "kind": "deposit", "amount_cents": 5},
+    }
+    poisoned = {"type": T, "version": 7, "id": "bad", "stream_id": "s", "data": {}}
+    source.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in (good, poisoned, good)))
+
+    counts = run_bulk(BulkJob(db_url, source, tmp_path / "out", on_error="quarantine"))
+
+    [entry] = [
+        orjson.loads(line)
+        for line in (tmp_path / "out" / "quarantine-000.jsonl").read_bytes().splitlines()
+    ]
+    assert entry["event"]["id"] == "bad"
+    assert "v7 is not a registered version" in entry["error"]
+    assert (counts["written"], counts["failed"]) == (2, 1)

@@ -1,0 +1,148 @@
+"""``evcat upcast``: streaming JSON Lines, CloudEvents and Avro files, plans and upcaster files."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import fastavro
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from evcat.cli.main import app
+from tests.upcast.deposits import EDGE, SCHEMAS, T, event, make_registry
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    make_registry(url)
+    return url
+
+
+def test_run_streams_json_lines_to_the_latest_version(db: str, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(orjson.dumps(event(n, 3)) + b"\n" for n in (1, 2, 3)))
+
+    result = runner.invoke(app, ["upcast", "run", str(source), "--db", db])
+
+    assert result.exit_code == 0, result.output
+    lines = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert [(e["id"], e["version"], e["data"]["currency"]) for e in lines] == [
+        ("e-1", 3, "EUR"),
+        ("e-2", 3, "EUR"),
+        ("e-3", 3, "EUR"),
+    ]
+
+
+def test_run_upcasts_structured_cloudevents_lines(db: str, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    ce = {
+        "specversion": "1.0",
+        "id": "c-1",
+        "source": "/bank",
+        "type": f"{T}.v1",
+        "time": "2024-01-01T00:00:00Z",
+        "data": event(3, 1)["data"],
+    }
+    source.write_bytes(orjson.dumps(ce) + b"\n")
+
+    result = runner.invoke(app, ["upcast", "run", str(source), "--db", db])
+
+    [out] = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert (out["id"], out["type"], out["upcastedfrom"]) == ("c-1", f"{T}.v3", f"{T}@1")
+    assert out["data"]["amount_cents"] == 3
+
+
+def test_run_reads_and_writes_avro_container_files(db: str, tmp_path: Path) -> None:
+    v1 = {"type": "record", "name": T, "fields": SCHEMAS[0]}
+    source = tmp_path / "in.avro"
+    with open(source, "wb") as handle:
+        fastavro.writer(handle, fastavro.parse_schema(v1), [event(3, 1)["data"]])
+    target = tmp_path / "out.avro"
+
+    result = runner.invoke(
+        app,
+        [
+            "upcast",
+            "run",
+            str(source),
+            "--db",
+            db,
+            "--format",
+            "avro",
+            "--type",
+            T,
+            "-o",
+            str(target),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    records: list[Any] = list(fastavro.reader(io.BytesIO(target.read_bytes())))
+    [record] = records
+    assert record["currency"] == "EUR" and record["amount_cents"] == 3
+
+
+def test_run_skips_failing_events_when_asked(db: str, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    bad = {"type": T, "version": 9, "id": "bad", "data": {}}
+    source.write_bytes(orjson.dumps(bad) + b"\n" + orjson.dumps(event(2, 1)) + b"\n")
+    quarantine = tmp_path / "q.jsonl"
+
+    result = runner.invoke(
+        app,
+        [
+            "upcast",
+            "run",
+            str(source),
+            "--db",
+            db,
+            "--on-error",
+            "quarantine",
+            "--quarantine",
+            str(quarantine),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert [orjson.loads(x)["id"] for x in result.stdout.splitlines()] == ["e-2"]
+    assert orjson.loads(quarantine.read_bytes())["id"] == "bad"
+
+
+def test_plan_prints_each_edge_and_its_operations(db: str) -> None:
+    result = runner.invoke(app, ["upcast", "plan", T, "1", "--db", db])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith(f"declarative {T}@1->2")
+    assert "    rename(from=cents, to=amount_cents)" in result.stdout.splitlines()
+
+
+def test_check_reports_a_valid_graph(db: str) -> None:
+    result = runner.invoke(app, ["upcast", "check", "--db", db])
+
+    assert (result.exit_code, result.stdout.strip()) == (0, "the upcaster graph is valid")
+
+
+def test_add_registers_an_upcaster_file_and_refuses_a_duplicate(db: str, tmp_path: Path) -> None:
+    document = tmp_path / "edge.yaml"
+    document.write_text(json.dumps(EDGE))
+
+    result = runner.invoke(app, ["upcast", "add", str(document), "--db", db])
+
+    assert result.exit_code == 2
+    assert "exists" in result.output
+    replaced = runner.invoke(app, ["upcast", "add", str(document), "--db", db, "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert replaced.stdout.startswith(f"registered declarative {T} v1 -> v2 sha256:")
+
+
+def test_ancestors_lists_the_type_and_its_versions(db: str) -> None:
+    result = runner.invoke(app, ["upcast", "ancestors", T, "--db", db])
+
+    assert result.stdout.strip() == f"{T} 1,2,3"
