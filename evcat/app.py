@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
+from swagger_ui_bundle import swagger_ui_path
 
 from evcat import __version__
 from evcat.catalog.api import router as catalog_router
@@ -43,7 +46,21 @@ def _error(request: Request, status: int, code: int, message: str) -> JSONRespon
 
 def create_fastapi(registry: Registry) -> FastAPI:
     """evcat's own routes (``/v1/...``, the website); errors keep Confluent's shape."""
-    app = FastAPI(title="evcat", version=__version__)
+    # The interactive docs load Swagger UI from the installed package, never from a CDN: the
+    # registry often runs where browsers cannot reach the internet.
+    app = FastAPI(title="evcat", version=__version__, docs_url=None, redoc_url=None)
+    app.mount("/docs-static", StaticFiles(directory=swagger_ui_path), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="evcat API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon-32x32.png",
+        )
+
     app.state.registry = registry
 
     @app.exception_handler(StarletteHTTPException)
