@@ -15,6 +15,7 @@ from evcat import __version__
 from evcat.catalog.api import router as catalog_router
 from evcat.db import make_engine
 from evcat.errors import EvcatError
+from evcat.gdpr.api import router as gdpr_router
 from evcat.registry import v1
 from evcat.registry.api import ConfluentApi
 from evcat.registry.http import ConfluentRouter
@@ -82,6 +83,7 @@ def create_fastapi(registry: Registry) -> FastAPI:
 
     app.include_router(v1.router)
     app.include_router(catalog_router)
+    app.include_router(gdpr_router)
     app.include_router(upcast_router)
 
     @app.get("/health/live", include_in_schema=False)

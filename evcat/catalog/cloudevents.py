@@ -8,8 +8,8 @@ version (with a strong ETag); the Confluent ``/schemas/ids/{id}`` URL is given b
 The data-classification extension values are derived from the event's declared field
 categories: any special category (GDPR Art. 9) makes the event ``restricted`` /
 ``special-category``; other personal data makes it ``confidential`` / ``standard``; both carry
-``dataregulation: GDPR``. The special categories listed here are the Art. 9 ones by their
-DPV-style ids.
+``dataregulation: GDPR``. The special categories are those the data map's vocabulary marks
+as GDPR Art. 9 (``evcat.gdpr.vocabulary``).
 
 Sample events are checked twice: by evcat's own rules (attribute naming, required attributes,
 absolute ``dataschema``, ``type`` and ``source`` against the declaration, personal data in
@@ -31,23 +31,9 @@ from cloudevents.core.formats.json import JSONFormat
 
 from evcat.catalog import spec as s
 from evcat.catalog.discovery import EventVersion
+from evcat.gdpr.vocabulary import SPECIAL_CATEGORIES
 from evcat.registry.formats import AVRO, JSON, PROTOBUF
 
-SPECIAL_CATEGORIES = frozenset(
-    {
-        "racial-or-ethnic-origin",
-        "political-opinion",
-        "religious-belief",
-        "philosophical-belief",
-        "trade-union-membership",
-        "genetic-data",
-        "biometric-data",
-        "health",
-        "health-record",
-        "sex-life",
-        "sexual-orientation",
-    }
-)
 SCHEMA_MEDIA_TYPES = {
     AVRO: "application/vnd.apache.avro+json",
     JSON: "application/schema+json",

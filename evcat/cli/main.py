@@ -10,6 +10,7 @@ import typer
 from evcat import __version__
 from evcat.cli import check, diff, register, registry_cmds
 from evcat.cli.catalog_cmds import register_catalog_commands
+from evcat.cli.gdpr_cmds import register_gdpr_commands
 from evcat.cli.upcast_cmds import register_upcast_commands
 
 # Plain help text: rich markup parsing alone costs a fifth of a second at every start.
@@ -20,6 +21,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 register_catalog_commands(app)
 register_upcast_commands(app)
+register_gdpr_commands(app)
 
 
 def _version(value: bool) -> None:

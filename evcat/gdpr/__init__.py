@@ -1,0 +1,6 @@
+"""The GDPR data map: field classification, propagation along lineage, and DPO reports.
+
+``vocabulary`` holds the controlled lists, ``classify`` merges a field's classification from
+its sources, ``propagation`` follows categories along the catalog's lineage, and ``where``,
+``erasure``, ``retention`` and ``diff`` build the reports served by ``api`` and the CLI.
+"""
