@@ -69,26 +69,11 @@ def get_version(request: Request, name: str, version: str) -> Response:
 
 @router.get("/events/{name}/versions/{version}/fields", summary="Fields of an event version")
 def get_fields(request: Request, name: str, version: str) -> Response:
-    """Every field path with its type, doc, optionality, inline tags and declarations."""
-    catalog = catalog_of(request)
-    full, chosen = views_of(request).version(name, version)
-    with read_session(catalog.engine) as session:
-        found = store.read_all(session, ["Event"], only=full).get(("Event", full))
-    declared = {f.path: f for f in found.fields} if isinstance(found, s.Event) else {}
-    fields: list[dict[str, Any]] = []
-    for field in catalog.fields(chosen):
-        row: dict[str, Any] = {
-            "path": field.path,
-            "type": field.type,
-            "doc": field.doc,
-            "optional": field.optional,
-            "tags": list(field.tags),
-        }
-        declaration = declared.get(field.path)
-        if declaration is not None:
-            row["declared"] = declaration.model_dump(exclude={"path"}, exclude_defaults=True)
-        fields.append(row)
-    return send_json(request, {"event": full, "version": chosen.version, "fields": fields})
+    """Every field path with type, doc, optionality, tags, declaration and GDPR classification."""
+    # Imported here: the GDPR map builds on the catalog, not the other way round.
+    from evcat.gdpr.fields import fields_view
+
+    return send_json(request, fields_view(catalog_of(request), name, version))
 
 
 @router.get("/events/{name}/versions/{version}/schema", summary="Schema text (dataschema URL)")

@@ -45,7 +45,24 @@ def test_confluent_registration_makes_an_undeclared_event(registry_url: str) -> 
         "fields"
     ]
     assert fields == [
-        {"path": "email", "type": "string", "doc": None, "optional": False, "tags": ["PII"]}
+        {
+            "path": "email",
+            "type": "string",
+            "doc": None,
+            "optional": False,
+            "tags": ["PII"],
+            # The inline Confluent tag classifies the field as personal data (GDPR map, F1).
+            "classification": {
+                "categories": ["personal-data"],
+                "subject_types": [],
+                "identifier": None,
+                "protection": "plain",
+                "key_scope": None,
+                "special_category": False,
+                "tags": ["PII"],
+                "sources": [{"source": "inline", "tags": ["PII"], "categories": ["personal-data"]}],
+            },
+        }
     ]
 
 
