@@ -20,7 +20,7 @@ from evcat.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from evcat.cli.findings import Report
+    from evcat.cli.findings import Finding, Report
 
 
 def check(
@@ -62,6 +62,15 @@ def check(
     user: UserOpt = None,
     password: PasswordOpt = None,
     token: TokenOpt = None,
+    catalog_db: Annotated[
+        str | None,
+        typer.Option(
+            "--catalog-db",
+            metavar="URL",
+            help="Also check the catalog in this database against its GDPR retention and "
+            "residency policies (each violation fails the gate).",
+        ),
+    ] = None,
 ) -> None:
     """Check that changed schemas stay compatible: the gate for schema pull requests.
 
@@ -83,6 +92,8 @@ def check(
         evcat check --registry http://localhost:8081 --format json
 
         evcat check --against origin/main --format github
+
+        evcat check --against origin/main --catalog-db sqlite:///var/evcat.db
     """
     from evcat.cli.findings import Kind
     from evcat.cli.reports import renderer
@@ -90,6 +101,8 @@ def check(
     with user_errors():
         connection = (registry, user, password, token)
         report = _run(paths or [], against, level, schema_type, manifest, no_manifest, connection)
+        if catalog_db:
+            report.findings.extend(_retention_findings(catalog_db))
     for finding in report.findings:
         if finding.kind is Kind.INVALID:
             say_error(f"{finding.file}:{finding.line}: {finding.message}")
@@ -137,3 +150,24 @@ def _run(
 
     with Connection(*connection).client() as client:
         return check_online(plan, client)
+
+
+def _retention_findings(db_url: str) -> list[Finding]:
+    """Each retention or residency policy violation of the catalog, as a failing finding."""
+    from evcat.cli.catalog_cmds import _catalog
+    from evcat.cli.findings import RETENTION_POLICY, Finding, Kind
+    from evcat.gdpr.retention import check_catalog
+
+    return [
+        Finding(
+            kind=Kind.INCOMPATIBLE,
+            rule=RETENTION_POLICY,
+            message=violation.message,
+            file="catalog",
+            subject=violation.id,
+            path=f"{violation.kind}/{violation.id}",
+            fix=f"bring {violation.rule} of {violation.kind} '{violation.id}' within "
+            f"{violation.allowed}, or stop it holding {violation.category}",
+        )
+        for violation in check_catalog(_catalog(db_url))
+    ]

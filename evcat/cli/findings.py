@@ -33,6 +33,7 @@ UNRESOLVED_REFERENCE = "UNRESOLVED_REFERENCE"
 MISSING_MANIFEST_ENTRY = "MISSING_MANIFEST_ENTRY"
 MISSING_FILE = "MISSING_FILE"
 BASE_UNREADABLE = "BASE_UNREADABLE"
+RETENTION_POLICY = "RETENTION_POLICY"
 
 RULE_SUMMARIES = {
     INVALID_SCHEMA: "The schema does not parse or is not valid for its type",
@@ -40,6 +41,7 @@ RULE_SUMMARIES = {
     MISSING_MANIFEST_ENTRY: "A schema file has no entry in evcat.yaml",
     MISSING_FILE: "evcat.yaml names a file that does not exist",
     BASE_UNREADABLE: "The schema at the base does not parse, so nothing was compared",
+    RETENTION_POLICY: "A channel or store keeps personal data longer or elsewhere than policy",
 }
 
 

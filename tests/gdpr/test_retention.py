@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from evcat.catalog.service import Catalog
+from evcat.cli.main import app as cli_app
 from tests.catalog.conftest import Cli
 
 
@@ -81,3 +86,49 @@ def test_policy_with_unknown_category_is_422(api: TestClient) -> None:
     assert answer.status_code == 422
     assert "'helth'" in answer.json()["detail"]
     assert "health" in answer.json()["detail"]
+
+
+def schema_repository(root: Path) -> Path:
+    """A git repository with one committed, unchanged schema file; returns the file."""
+    schema = root / "orders-value.avsc"
+    schema.write_text('{"type": "record", "name": "Order", "fields": []}')
+    for command in (["init", "-q"], ["add", "."], ["commit", "-qm", "base"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *command], cwd=root, check=True
+        )
+    return schema
+
+
+def test_schema_gate_fails_on_a_catalog_retention_violation(
+    api: TestClient, demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.put(
+        "/v1/gdpr/retention-policies/email-short",
+        json={"category": "email-address", "max_retention": "P1000D"},
+    )
+    schema = schema_repository(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli_app,
+        ["check", "--against", "HEAD", str(schema), "--catalog-db", demo_url, "-f", "json"],
+    )
+    assert result.exit_code == 1, result.output
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["subject"]) for f in findings] == [
+        ("RETENTION_POLICY", "billing.invoices"),
+        ("RETENTION_POLICY", "customers"),
+        ("RETENTION_POLICY", "customers.scores"),
+        ("RETENTION_POLICY", "marketing.newsletter"),
+        ("RETENTION_POLICY", "warehouse"),
+    ]
+
+
+def test_schema_gate_passes_when_the_catalog_is_within_policy(
+    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schema = schema_repository(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli_app, ["check", "--against", "HEAD", str(schema), "--catalog-db", demo_url]
+    )
+    assert result.exit_code == 0, result.output
