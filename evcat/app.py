@@ -22,6 +22,7 @@ from evcat.registry.http import ConfluentRouter
 from evcat.registry.service import Registry
 from evcat.settings import Settings
 from evcat.upcast.api import router as upcast_router
+from evcat.web.routes import install as install_website
 
 
 def _error(request: Request, status: int, code: int, message: str) -> JSONResponse:
@@ -85,6 +86,7 @@ def create_fastapi(registry: Registry) -> FastAPI:
     app.include_router(catalog_router)
     app.include_router(gdpr_router)
     app.include_router(upcast_router)
+    install_website(app)
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:

@@ -12,6 +12,7 @@ from evcat.cli import check, diff, register, registry_cmds
 from evcat.cli.catalog_cmds import register_catalog_commands
 from evcat.cli.gdpr_cmds import register_gdpr_commands
 from evcat.cli.upcast_cmds import register_upcast_commands
+from evcat.cli.web_cmds import register_web_commands
 
 # Plain help text: rich markup parsing alone costs a fifth of a second at every start.
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.add_typer(db_app, name="db")
 register_catalog_commands(app)
 register_upcast_commands(app)
 register_gdpr_commands(app)
+register_web_commands(app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,128 @@
+"""The website's routes under ``/catalog/``: HTML pages and the static stylesheet.
+
+Translation only, as in the API modules: each route asks ``pages.Site`` for a page and renders
+it. A missing resource is a 404 page with a way home and bad input a 400 page, never the
+JSON error the API routes answer (and never a 500): a browser is on the other end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.resources import files
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from evcat.catalog.http import catalog_of
+from evcat.errors import EvcatError, NotFoundError
+from evcat.web.pages import Site
+from evcat.web.render import Links, Page, render
+
+router = APIRouter(prefix="/catalog", include_in_schema=False)
+LINKS = Links()
+
+
+def error_page(status: int, message: str) -> HTMLResponse:
+    """An HTML error page with the message and a link home."""
+    title = "Not found" if status == 404 else "Cannot show this page"
+    body = render("error.html", LINKS, title=title, status=status, message=message)
+    return HTMLResponse(body, status_code=status)
+
+
+def _show(request: Request, build: Callable[[Site], Page]) -> HTMLResponse:
+    """Render the page ``build`` makes, or an error page for what the catalog refused."""
+    try:
+        page = build(Site(catalog_of(request)))
+    except NotFoundError as error:
+        return error_page(404, error.message)
+    except EvcatError as error:
+        return error_page(400, error.message)
+    html = render(page.template, LINKS, title=page.title, **page.context)
+    return HTMLResponse(html)
+
+
+class _BadQuery(Exception):
+    """A query-string value the page cannot use."""
+
+
+def _number(value: str | None, name: str) -> int | None:
+    """A version number from the query string; anything else is the reader's typo."""
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise _BadQuery(f"{name} must be a version number, not '{value}'")
+    return int(value)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, q: str = "") -> HTMLResponse:
+    """Counts, domains with their events, and the search over events, services, subjects."""
+    return _show(request, lambda site: site.home(q))
+
+
+@router.get("/lineage", response_class=HTMLResponse)
+def lineage(request: Request) -> HTMLResponse:
+    return _show(request, lambda site: site.lineage())
+
+
+@router.get("/events/{name}", response_class=HTMLResponse)
+def event(request: Request, name: str, version: str | None = None) -> HTMLResponse:
+    try:
+        number = _number(version, "version")
+    except _BadQuery as error:
+        return error_page(400, str(error))
+    return _show(request, lambda site: site.event(name, number))
+
+
+@router.get("/events/{name}/diff", response_class=HTMLResponse)
+def diff(
+    request: Request,
+    name: str,
+    old: Annotated[str | None, Query(alias="from")] = None,
+    new: Annotated[str | None, Query(alias="to")] = None,
+) -> HTMLResponse:
+    try:
+        before, after = _number(old, "from"), _number(new, "to")
+    except _BadQuery as error:
+        return error_page(400, str(error))
+    if before is None or after is None:
+        return error_page(400, "Choose two versions to compare: ?from=1&to=2")
+    return _show(request, lambda site: site.diff(name, before, after))
+
+
+@router.get("/subjects/{subject:path}", response_class=HTMLResponse)
+def subject(request: Request, subject: str) -> HTMLResponse:
+    """A registry subject; the path converter keeps subjects that contain ``/`` whole."""
+    return _show(request, lambda site: site.subject(subject))
+
+
+def _resource_route(kind: str, build: Callable[[Site, str], Page]) -> None:
+    def handler(request: Request, ident: str) -> HTMLResponse:
+        return _show(request, lambda site: build(site, ident))
+
+    handler.__name__ = f"{kind}_page"
+    router.add_api_route(f"/{kind}/{{ident}}", handler, response_class=HTMLResponse)
+
+
+_resource_route("services", Site.service)
+_resource_route("domains", Site.domain)
+_resource_route("teams", Site.team)
+_resource_route("channels", Site.channel)
+_resource_route("stores", Site.store)
+_resource_route("recipients", Site.recipient)
+
+
+@router.get("/{rest:path}", response_class=HTMLResponse)
+def unknown(rest: str) -> HTMLResponse:
+    """Any other path under ``/catalog/``: the HTML 404, not the API's JSON one."""
+    return error_page(404, f"There is no catalog page at /catalog/{rest}")
+
+
+def install(app: FastAPI) -> None:
+    """Serve the website on ``app``: the stylesheet first, so the catch-all 404 does not
+    shadow it, then the pages."""
+    static = files("evcat.web") / "static"
+    app.mount("/catalog/static", StaticFiles(directory=str(static)), name="catalog-static")
+    app.include_router(router)

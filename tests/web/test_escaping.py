@@ -1,0 +1,59 @@
+"""Whatever users register or declare is shown as text, never run as HTML."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import httpx
+import orjson
+
+from tests.web.pagetext import links, text
+
+HOSTILE = "<script>alert(1)</script>"
+SCHEMA = orjson.dumps(
+    {"type": "record", "name": "Probe", "fields": [{"name": "id", "type": "string"}]}
+).decode()
+
+
+def test_hostile_subject_is_escaped_on_home_and_subject_pages(own_web: httpx.Client) -> None:
+    subject = f"{HOSTILE}-value"
+    registered = own_web.post(
+        f"/subjects/{quote(subject, safe='')}/versions", json={"schema": SCHEMA}
+    )
+    assert registered.status_code == 200, registered.text
+    home = own_web.get("/catalog/").text
+    assert HOSTILE not in home
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;-value" in home
+    href = f"/catalog/subjects/{quote(subject, safe='')}"
+    assert href in links(home)
+    page = own_web.get(href)
+    assert page.status_code == 200
+    assert HOSTILE not in page.text
+    assert f"{HOSTILE}-value" in text(page.text)
+
+
+def test_hostile_description_is_escaped(own_web: httpx.Client) -> None:
+    document = {
+        "kind": "Domain",
+        "id": "probe",
+        "name": '<img src=x onerror="alert(2)">',
+        "description": HOSTILE,
+    }
+    applied = own_web.post("/v1/catalog/apply", content=orjson.dumps(document))
+    assert applied.status_code == 200, applied.text
+    for path in ("/catalog/", "/catalog/domains/probe"):
+        html = own_web.get(path).text
+        assert HOSTILE not in html
+        assert "<img src=x" not in html
+        assert HOSTILE in text(html)
+
+
+def test_subject_holding_a_slash_has_its_page(own_web: httpx.Client) -> None:
+    subject = "acme/orders/probe.avsc"
+    registered = own_web.post(
+        f"/subjects/{quote(subject, safe='')}/versions", json={"schema": SCHEMA}
+    )
+    assert registered.status_code == 200, registered.text
+    response = own_web.get(f"/catalog/subjects/{quote(subject, safe='')}")
+    assert response.status_code == 200
+    assert "acme/orders/probe.avsc" in text(response.text)
