@@ -22,7 +22,7 @@ export_app = typer.Typer(help="Write catalog data out in files.", no_args_is_hel
 asyncapi_app = typer.Typer(help="AsyncAPI 3.0 documents, one per service.", no_args_is_help=True)
 
 
-def _catalog(db: str | None) -> Catalog:
+def open_catalog(db: str | None) -> Catalog:
     from evcat.catalog.service import Catalog
     from evcat.db import make_engine
     from evcat.migrations import upgrade
@@ -63,7 +63,7 @@ def apply(
     """
     from evcat.errors import EvcatError
 
-    catalog = _catalog(db)
+    catalog = open_catalog(db)
     try:
         plan = catalog.apply_paths(paths, prune=prune, dry_run=dry_run)
     except EvcatError as error:
@@ -79,7 +79,7 @@ def export_catalog(
     db: Db = None,
 ) -> None:
     """Write the stored catalog as YAML files that `evcat apply` reads back unchanged."""
-    written = _catalog(db).export_files(directory)
+    written = open_catalog(db).export_files(directory)
     typer.echo(f"wrote {len(written)} files under {directory}")
 
 
@@ -106,7 +106,7 @@ def asyncapi_export(
     from evcat.errors import EvcatError
 
     try:
-        document = export_service(_catalog(db), service, Servers(kafka, registry_url))
+        document = export_service(open_catalog(db), service, Servers(kafka, registry_url))
     except EvcatError as error:
         raise _fail(error) from None
     text = (
@@ -131,7 +131,7 @@ def asyncapi_import(
     from evcat.catalog.asyncapi_import import import_document
     from evcat.errors import EvcatError
 
-    catalog = _catalog(db)
+    catalog = open_catalog(db)
     for path in files:
         try:
             document = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -154,7 +154,7 @@ def _run(
 
 def _retention_findings(db_url: str) -> list[Finding]:
     """Each retention or residency policy violation of the catalog, as a failing finding."""
-    from evcat.cli.catalog_cmds import _catalog
+    from evcat.cli.catalog_cmds import open_catalog
     from evcat.cli.findings import RETENTION_POLICY, Finding, Kind
     from evcat.gdpr.retention import check_catalog
 
@@ -169,5 +169,5 @@ def _retention_findings(db_url: str) -> list[Finding]:
             fix=f"bring {violation.rule} of {violation.kind} '{violation.id}' within "
             f"{violation.allowed}, or stop it holding {violation.category}",
         )
-        for violation in check_catalog(_catalog(db_url))
+        for violation in check_catalog(open_catalog(db_url))
     ]

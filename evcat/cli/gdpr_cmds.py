@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from evcat.cli.catalog_cmds import Db, _catalog
+from evcat.cli.catalog_cmds import Db, open_catalog
 
 gdpr_app = typer.Typer(help="GDPR data map: where, erasure, retention.", no_args_is_help=True)
 Output = Annotated[str, typer.Option("--output", "-o", help="text, json or csv.")]
@@ -47,7 +47,7 @@ def where_cmd(
 
     _check_output(output)
     try:
-        report = where.where(_catalog(db), category, subject_type)
+        report = where.where(open_catalog(db), category, subject_type)
     except EvcatError as error:
         raise _bad_input(error) from None
     title = f"where is {category}" + (f" ({subject_type})" if subject_type else "")
@@ -74,7 +74,7 @@ def erasure_cmd(
 
     _check_output(output)
     try:
-        report = erasure.erasure(_catalog(db), subject_type, key)
+        report = erasure.erasure(open_catalog(db), subject_type, key)
     except EvcatError as error:
         raise _bad_input(error) from None
     title = f"erasure of one {subject_type} keyed by {key}"
@@ -100,7 +100,7 @@ def retention_cmd(
 
     try:
         extra = retention.read_policy_file(policies) if policies else []
-        violations = retention.check_catalog(_catalog(db), extra)
+        violations = retention.check_catalog(open_catalog(db), extra)
     except (EvcatError, OSError) as error:
         raise _bad_input(error) from None
     for violation in violations:
@@ -123,7 +123,7 @@ def diff_cmd(
     from evcat.gdpr.render import to_json
 
     try:
-        typer.echo(to_json(diff_versions(_catalog(db), event, from_, to)), nl=False)
+        typer.echo(to_json(diff_versions(open_catalog(db), event, from_, to)), nl=False)
     except EvcatError as error:
         raise _bad_input(error) from None
 

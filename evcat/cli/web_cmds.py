@@ -25,10 +25,10 @@ def build(
 
     Example: evcat catalog build site/ && python -m http.server -d site
     """
-    from evcat.cli.catalog_cmds import _catalog
+    from evcat.cli.catalog_cmds import open_catalog
     from evcat.web.build import build_site
 
-    written = build_site(_catalog(db), directory)
+    written = build_site(open_catalog(db), directory)
     typer.echo(f"wrote {len(written)} files under {directory}")
 
 
