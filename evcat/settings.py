@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,8 +39,26 @@ class Settings(BaseSettings):
         default=10_000, description="Parsed schemas kept in memory per process"
     )
     cluster_id: str = Field(default="evcat", description="Reported by /v1/metadata/id")
+    upcaster_modules: str = Field(
+        default="",
+        description="Comma-separated modules holding @upcaster code, imported by the server",
+    )
+    upcaster_code_drift: Literal["warn", "fail"] = Field(
+        default="warn", description="warn, or fail, when pinned upcaster code changed"
+    )
+    upcaster_samples: int = Field(
+        default=200, ge=1, description="Generated samples per upcaster edge validation"
+    )
+    upcaster_max_batch: int = Field(
+        default=10_000, ge=1, description="Events per POST /v1/upcast request"
+    )
 
     @property
     def is_embedded(self) -> bool:
         """True when the database is an SQLite file this process may create and migrate."""
         return self.db_url.startswith("sqlite")
+
+    @property
+    def upcaster_module_list(self) -> list[str]:
+        """``upcaster_modules`` split into module names."""
+        return [name.strip() for name in self.upcaster_modules.split(",") if name.strip()]

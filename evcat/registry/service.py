@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -170,9 +170,20 @@ class Registry:
     # -- register --------------------------------------------------------------------------
 
     def register(
-        self, subject: str, request: SchemaRequest, *, normalize: bool = False, force: bool = False
+        self,
+        subject: str,
+        request: SchemaRequest,
+        *,
+        normalize: bool = False,
+        force: bool = False,
+        after_insert: Callable[[Session, SubjectVersion], None] | None = None,
     ) -> SubjectVersion:
-        """Register ``request`` under ``subject``; an identical live version is returned as is."""
+        """Register ``request`` under ``subject``; an identical live version is returned as is.
+
+        ``after_insert`` runs inside the write transaction once a new version row is written
+        (never for an identical version returned as is): whatever it writes commits with the
+        version, and if it raises, neither is kept.
+        """
         validate_subject(subject)
         with read_session(self.engine) as session:
             config = policy.effective_config(session, subject, self.settings.default_compatibility)
@@ -218,9 +229,12 @@ class Registry:
             store.insert_version(session, subject, version, schema_id, created)
             # After the insert, so the schema row is still held and survives the tombstone.
             rules.tombstone_replaced(session, subject, rows, schema_id)
-            return self._subject_version(
+            registered = self._subject_version(
                 session, store.VersionRecord(subject, version, schema_id, False, created)
             )
+            if after_insert is not None:
+                after_insert(session, registered)
+            return registered
 
     def _with_previous_text(
         self, session: Session, subject: str, request: SchemaRequest

@@ -27,7 +27,6 @@ from evcat.upcast.graph import Target
 from evcat.upcast.jsonio import jsonable
 from evcat.upcast.runtime import StoredEvent, UpcastEvent
 from evcat.upcast.service import EdgeRecord, UpcastService
-from evcat.upcast.settings import UpcastSettings
 from evcat.upcast.wire import WireUpcaster
 
 
@@ -104,12 +103,12 @@ def service(request: Request) -> UpcastService:
     found: UpcastService | None = getattr(state, "upcast_service", None)
     if found is None:
         registry: Registry = state.registry
-        settings = UpcastSettings()
+        settings = registry.settings
         found = UpcastService(
             registry,
-            code_modules=settings.module_list,
-            code_drift=settings.code_drift,
-            samples=settings.samples,
+            code_modules=settings.upcaster_module_list,
+            code_drift=settings.upcaster_code_drift,
+            samples=settings.upcaster_samples,
         )
         state.upcast_service = found
     return found
@@ -130,7 +129,7 @@ def _event_out(event: UpcastEvent) -> EventOut:
 def upcast(request: Request, body: UpcastRequest) -> UpcastResponse:
     """Events (dicts), Confluent frames (base64) and CloudEvents, each to the target version."""
     upcast_service = service(request)
-    limit = UpcastSettings().max_batch
+    limit = upcast_service.registry.settings.upcaster_max_batch
     if len(body.events) + len(body.wire) + len(body.cloudevents) > limit:
         raise BadRequestError(f"at most {limit} events per request; split the batch")
     target: Target = body.target

@@ -3,23 +3,32 @@
 Under this policy a new version N of an event type is accepted when events of version N-1
 can be read as N: either the format resolves the change safely by itself (an implicit edge
 exists), or the request carries an upcaster from N-1 that passes the static checks and the
-sample validation. The edge is stored with its report; the schema is registered with the
-registry's own compatibility check bypassed, since this policy has just decided.
+sample validation. The schema is registered with the registry's own compatibility check
+bypassed, since this policy has just decided, and the edge is stored with its report in the
+same write transaction: both are kept or neither is, so a failure never leaves a ``GAP``.
 Without the policy, registration is plain ``Registry.register`` (plus the edge, if given).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from sqlmodel import Session
 
 from evcat.errors import IncompatibleSchemaError
 from evcat.registry.entities import SchemaRequest, SubjectVersion
 from evcat.registry.formats import ParsedSchema, get_format
 from evcat.upcast.implicit import implicit_finder
 from evcat.upcast.schemas import SchemaIndex
-from evcat.upcast.service import BACKWARD_OR_UPCASTABLE, EdgeRecord, UpcastService, spec_row
+from evcat.upcast.service import (
+    BACKWARD_OR_UPCASTABLE,
+    EdgeRecord,
+    UpcastService,
+    spec_row,
+    store_row_in,
+)
 from evcat.upcast.spec import parse_spec
 
 _CANDIDATE = -1  # the schema id the candidate schema takes in the overlay index
@@ -40,6 +49,28 @@ def _parse(service: UpcastService, request: SchemaRequest) -> ParsedSchema:
     return get_format(request.schema_type).parse(
         request.schema or "", request.references, dependencies
     )
+
+
+def _decided_for(
+    subject: str, new: int, then: Callable[[Session, SubjectVersion], None] | None = None
+) -> Callable[[Session, SubjectVersion], None]:
+    """A registration hook that refuses a version number other than the one decided on."""
+
+    def hook(session: Session, version: SubjectVersion) -> None:
+        if version.version != new:
+            # Another registration took this number after the decision, which then no longer holds.
+            raise IncompatibleSchemaError(
+                subject,
+                [
+                    f"v{new} was registered by another request while this one was checked; "
+                    "send it again"
+                ],
+                [],
+            )
+        if then is not None:
+            then(session, version)
+
+    return hook
 
 
 def register_version(
@@ -80,10 +111,18 @@ def register_version(
                 ],
                 [],
             )
-        return Registration(registry.register(subject, request, force=True))
+        return Registration(
+            registry.register(subject, request, force=True, after_insert=_decided_for(subject, new))
+        )
     spec = parse_spec(upcaster, event=subject, to=new, **{"from": previous})
     report = service.check_and_validate(spec, overlay)
-    version = registry.register(subject, request, force=True)
-    if version.version != new:
-        return Registration(version)  # the same schema was registered already
-    return Registration(version, service.store_row(spec_row(spec, report), replace=False))
+    stored: list[EdgeRecord] = []
+
+    def store_edge(session: Session, _version: SubjectVersion) -> None:
+        stored.append(store_row_in(session, spec_row(spec, report), replace=False))
+
+    version = registry.register(
+        subject, request, force=True, after_insert=_decided_for(subject, new, store_edge)
+    )
+    # No edge when the same schema was registered already (the hook did not run).
+    return Registration(version, stored[0] if stored else None)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from sqlmodel import Session
 
 from evcat.db import read_session, write_session
 from evcat.registry.service import Registry, now_ms
@@ -260,18 +261,7 @@ class UpcastService:
     def store_row(self, row: UpcasterRow, replace: bool) -> EdgeRecord:
         """Store an edge row; an existing edge between the same versions needs ``replace``."""
         with write_session(self.registry.engine) as session:
-            existing = store.find_edge(
-                session, row.event, row.from_version, row.to_event, row.to_version
-            )
-            if existing is not None:
-                if not replace:
-                    raise EdgeExistsError(
-                        f"an upcaster from {row.event} v{row.from_version} to "
-                        f"{row.to_event or 'its emits'} v{row.to_version} exists; "
-                        "send replace=true to replace it"
-                    )
-                store.delete_edges(session, [existing])
-            return EdgeRecord.of(store.insert_edge(session, row))
+            return store_row_in(session, row, replace)
 
     def edges_at(self, event: str, version: int) -> list[EdgeRecord]:
         """Edges arriving at ``event`` v``version`` (and emits leaving it)."""
@@ -314,6 +304,20 @@ class UpcastService:
             )
         with write_session(self.registry.engine) as session:
             store.set_policy(session, event, policy)
+
+
+def store_row_in(session: Session, row: UpcasterRow, replace: bool) -> EdgeRecord:
+    """``UpcastService.store_row`` inside the caller's write transaction."""
+    existing = store.find_edge(session, row.event, row.from_version, row.to_event, row.to_version)
+    if existing is not None:
+        if not replace:
+            raise EdgeExistsError(
+                f"an upcaster from {row.event} v{row.from_version} to "
+                f"{row.to_event or 'its emits'} v{row.to_version} exists; "
+                "send replace=true to replace it"
+            )
+        store.delete_edges(session, [existing])
+    return EdgeRecord.of(store.insert_edge(session, row))
 
 
 def spec_row(spec: UpcasterSpec, report: ValidationReport | None) -> UpcasterRow:

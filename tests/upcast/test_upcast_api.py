@@ -254,3 +254,48 @@ def test_a_document_contradicting_its_url_is_refused(lineage: TestClient) -> Non
 
     assert response.status_code == 422
     assert response.json()["problems"][0]["code"] == "INVALID_DOCUMENT"
+
+
+def test_gate_leaves_no_gap_when_storing_the_edge_fails(api: TestClient) -> None:
+    # An edge left behind by a permanently deleted v2 makes storing the new v2's edge fail
+    # only after the version row is written: the registration must go with it.
+    register(api, V1_TEXT)
+    api.put(f"/v1/events/{T}/upcast-policy", json={"policy": "BACKWARD_OR_UPCASTABLE"})
+    upcaster = {"ops": SPEC_1_2["ops"]}
+    first = api.post(f"/v1/events/{T}/versions", json={"schema": V2_TEXT, "upcaster": upcaster})
+    assert first.status_code == 201, first.text
+    assert api.delete(f"/subjects/{T}/versions/2").status_code == 200
+    assert api.delete(f"/subjects/{T}/versions/2", params={"permanent": "true"}).status_code == 200
+
+    again = api.post(f"/v1/events/{T}/versions", json={"schema": V2_TEXT, "upcaster": upcaster})
+
+    assert again.status_code == 409, again.text
+    assert api.get(f"/subjects/{T}/versions").json() == [1]
+    assert "GAP" not in {p["code"] for p in api.get("/v1/upcast/problems").json()}
+
+
+def test_upcaster_settings_keep_their_environment_variable_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EVCAT_UPCASTER_MODULES", "a.upcasters, b.upcasters")
+    monkeypatch.setenv("EVCAT_UPCASTER_CODE_DRIFT", "fail")
+    monkeypatch.setenv("EVCAT_UPCASTER_SAMPLES", "7")
+    monkeypatch.setenv("EVCAT_UPCASTER_MAX_BATCH", "3")
+
+    settings = Settings()
+
+    assert settings.upcaster_module_list == ["a.upcasters", "b.upcasters"]
+    assert (settings.upcaster_code_drift, settings.upcaster_samples) == ("fail", 7)
+    assert settings.upcaster_max_batch == 3
+
+
+def test_a_batch_above_the_configured_maximum_is_refused(settings: Settings) -> None:
+    small = settings.model_copy(update={"upcaster_max_batch": 1})
+    with TestClient(create_app(small, migrate=True)) as client:
+        register(client, V1_TEXT)
+        event = {"type": T, "version": 1, "data": V1_EVENT}
+
+        response = client.post("/v1/upcast", json={"events": [event, event]})
+
+    assert response.status_code == 400
+    assert "at most 1 events" in response.text
