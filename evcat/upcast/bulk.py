@@ -15,6 +15,7 @@ point and restarted writes every output event exactly once.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import re
@@ -38,6 +39,7 @@ from evcat.upcast.service import UpcastService
 from evcat.upcast.stream import StreamCounts, upcast_one
 
 _STREAM = re.compile(rb'"stream_id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_PARTITION_CACHE = 65_536
 
 
 @dataclass(frozen=True)
@@ -145,12 +147,24 @@ def _open(path: Path, length: int) -> IO[bytes]:
 
 
 def _events(job: BulkJob, part: int, after: int) -> Iterator[tuple[int, StoredEvent]]:
+    # Every worker scans the whole input, so the cost of a line that belongs to another
+    # partition is paid once per worker: keep it to one regex search and a dict lookup.
+    workers = job.workers
+    owners: dict[bytes, int] = {}
     with open(job.source, "rb") as source:
-        for position, line in enumerate(source):
-            if position <= after or not line.strip():
+        lines = itertools.islice(enumerate(source), after + 1, None)
+        for position, line in lines:
+            if line.isspace():
                 continue
-            if job.workers > 1 and partition_of(_stream_key(line), job.workers) != part:
-                continue
+            if workers > 1:
+                key = _stream_key(line)
+                owner = owners.get(key)
+                if owner is None:
+                    owner = partition_of(key, workers)
+                    if len(owners) < _PARTITION_CACHE:
+                        owners[key] = owner
+                if owner != part:
+                    continue
             yield position, stored_event(orjson.loads(line))
 
 
