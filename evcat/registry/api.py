@@ -22,6 +22,7 @@ from evcat.registry.rules import parse_version
 from evcat.registry.service import Registry
 
 EPOCH_CHECK_SECONDS = 0.5
+MAX_ID = 2**31 - 1
 
 
 def schema_request(body: dict[str, Any]) -> SchemaRequest:
@@ -40,8 +41,10 @@ def schema_request(body: dict[str, Any]) -> SchemaRequest:
     references = tuple(_reference(item) for item in references_in)
     for key in ("id", "version"):
         value = body.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise InvalidSchemaError(f"'{key}' must be an integer")
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or not -1 <= value <= MAX_ID
+        ):
+            raise InvalidSchemaError(f"'{key}' must be an integer from 1 to {MAX_ID} (or -1)")
     metadata, ruleset = body.get("metadata"), body.get("ruleSet")
     for key, value in (("metadata", metadata), ("ruleSet", ruleset)):
         if value is not None and not isinstance(value, dict):
@@ -139,10 +142,15 @@ class ConfluentApi:
 
     @staticmethod
     def _schema_id(request: ApiRequest) -> int:
+        raw = request.params["id"]
         try:
-            return int(request.params["id"])
+            schema_id = int(raw)
         except ValueError:
-            raise SchemaNotFoundError(request.params["id"]) from None
+            raise SchemaNotFoundError(raw) from None
+        # Ids are 32-bit in every store; anything larger cannot exist (and must not reach SQL).
+        if not 0 < schema_id <= MAX_ID:
+            raise SchemaNotFoundError(raw)
+        return schema_id
 
     async def schema_by_id_cached(self, request: ApiRequest) -> Reply | None:
         """The hot read path: answered from memory, without touching the database."""

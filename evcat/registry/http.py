@@ -143,6 +143,11 @@ class ConfluentRouter:
             await self.fallback(scope, receive, send)
             return
         parts = [unquote(part) for part in parts]
+        if any("\x00" in part for part in parts):
+            # No store can hold a NUL character; say so instead of failing in the database.
+            message = "The path holds a NUL (%00) character; remove it"
+            await self._send(send, Reply({"error_code": 400, "message": message}, 400))
+            return
         method = scope["method"]
         params: dict[str, str] | None = None
         route: Route | None = None

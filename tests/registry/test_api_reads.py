@@ -217,3 +217,14 @@ def test_latest_with_metadata_picks_the_newest_matching_version(client: httpx.Cl
     assert found["version"] == 1
     missing = client.get("/subjects/orders-value/metadata?key=owner&value=nobody")
     assert missing.json()["error_code"] == 40403
+
+
+def test_schema_id_beyond_32_bits_is_40403_not_a_server_error(client: httpx.Client) -> None:
+    answer = client.get("/schemas/ids/99999999999999999999")
+    assert (answer.status_code, answer.json()["error_code"]) == (404, 40403)
+
+
+def test_nul_character_in_a_subject_is_a_clear_400(client: httpx.Client) -> None:
+    answer = client.get("/subjects/bad%00name/versions")
+    assert (answer.status_code, answer.json()["error_code"]) == (400, 400)
+    assert "NUL" in answer.json()["message"]

@@ -184,3 +184,9 @@ def test_metadata_is_part_of_identity(client: httpx.Client) -> None:
     assert client.get(f"/schemas/ids/{tagged['id']}").json()["metadata"] == {
         "properties": {"owner": "shop-team"}
     }
+
+
+def test_explicit_id_beyond_32_bits_is_42201(client: httpx.Client) -> None:
+    client.put("/mode", json={"mode": "IMPORT"})
+    answer = register(client, "orders-value", ORDER_V1, id=2**40)
+    assert (answer.status_code, answer.json()["error_code"]) == (422, 42201)
