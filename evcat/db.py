@@ -20,21 +20,27 @@ from sqlmodel import Session
 _WRITE = "evcat_write"
 
 
+def ensure_sqlite_directory(url: str) -> Path | None:
+    """Create the directory of an SQLite file URL; returns the file, or None when in memory."""
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if not path or path == ":memory:":
+        return None
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    return file
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and explicit transactions."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-    path = url.split("///", 1)[1] if "///" in url else ""
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    in_memory = ensure_sqlite_directory(url) is None
+    connect_args = {"check_same_thread": False, "timeout": 30}
+    # An in-memory database lives and dies with its connection: never pool it.
     engine = (
-        create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, poolclass=NullPool
-        )
-        if path in ("", ":memory:")
-        else create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
-        )
+        create_engine(url, connect_args=connect_args, poolclass=NullPool)
+        if in_memory
+        else create_engine(url, connect_args=connect_args, pool_size=8)
     )
 
     @event.listens_for(engine, "connect")
@@ -70,8 +76,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
     with engine.connect() as connection:
         connection = connection.execution_options(**{_WRITE: True})
         with connection.begin(), Session(bind=connection) as session:
-            row = text("UPDATE registry_state SET epoch = epoch + 1 WHERE id = 1")
-            connection.execute(row)
+            # Locks the single state row: the one write lock every process takes.
+            connection.execute(text("UPDATE registry_state SET epoch = epoch + 1 WHERE id = 1"))
             yield session
             session.flush()
 

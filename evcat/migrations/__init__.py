@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from evcat.db import ensure_sqlite_directory
+
 MIGRATIONS_DIR = Path(__file__).parent
 
 
@@ -20,7 +22,7 @@ def alembic_config(db_url: str) -> Config:
 
 def upgrade(db_url: str, revision: str = "head") -> None:
     """Bring the database at ``db_url`` to ``revision`` (the newest by default)."""
-    if db_url.startswith("sqlite:///") and ":memory:" not in db_url:
+    if db_url.startswith("sqlite"):
         # An embedded database may live in a directory that does not exist yet (var/).
-        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        ensure_sqlite_directory(db_url)
     command.upgrade(alembic_config(db_url), revision)

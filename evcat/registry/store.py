@@ -237,7 +237,8 @@ def mark_deleted(session: Session, subject: str, versions: Sequence[int]) -> Non
 
 def remove_versions(session: Session, subject: str, versions: Sequence[int]) -> None:
     """Hard-delete versions; schemas no version holds any more disappear with them."""
-    rows = [r for r in versions_of(session, subject) if r.version in set(versions)]
+    doomed = set(versions)
+    rows = [r for r in versions_of(session, subject) if r.version in doomed]
     schema_ids = {r.schema_id for r in rows}
     session.execute(
         delete(SubjectVersionRow).where(
