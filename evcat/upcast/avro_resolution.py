@@ -87,7 +87,8 @@ class Resolution:
     fallback: bool = False
 
 
-def _named_types(schema: Any, into: dict[str, Any]) -> None:
+def named_types(schema: Any, into: dict[str, Any]) -> None:
+    """Every named type defined inside ``schema`` (fastavro's parsed form), by full name."""
     stack = [schema]
     while stack:
         node = stack.pop()
@@ -380,8 +381,8 @@ def resolve_avro(writer: ParsedSchema, reader: ParsedSchema) -> Resolution:
     w_schema, r_schema = writer.model.fastavro_schema, reader.model.fastavro_schema
     w_named: dict[str, Any] = dict(writer.model.fastavro_named)
     r_named: dict[str, Any] = dict(reader.model.fastavro_named)
-    _named_types(w_schema, w_named)
-    _named_types(r_schema, r_named)
+    named_types(w_schema, w_named)
+    named_types(r_schema, r_named)
     resolver = _Resolver(w_named, r_named)
     try:
         convert = resolver.resolve(w_schema, r_schema, "")

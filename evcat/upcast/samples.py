@@ -23,6 +23,7 @@ import fastavro.utils
 import jsonschema
 
 from evcat.registry.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.upcast.avro_resolution import named_types
 from evcat.upcast.protodict import fill_message, message_class, message_to_dict
 from evcat.upcast.shapes import Shape, shape_of
 from evcat.upcast.shapes_model import NUMBERS
@@ -46,25 +47,14 @@ def samples(schema: ParsedSchema, count: int = 200, seed: int = 0) -> list[Any]:
 # -- Avro --------------------------------------------------------------------------------------
 
 
-def _avro_named(schema: Any, into: dict[str, Any]) -> None:
-    if isinstance(schema, list):
-        for branch in schema:
-            _avro_named(branch, into)
-    elif isinstance(schema, dict):
-        if schema.get("type") in ("record", "error", "enum", "fixed"):
-            into.setdefault(schema["name"], schema)
-        for f in schema.get("fields", []):
-            _avro_named(f["type"], into)
-        for key in ("items", "values"):
-            if key in schema:
-                _avro_named(schema[key], into)
-
-
 def _avro_boundary(schema: Any, named: dict[str, Any], variant: int, depth: int = 0) -> Any:
     if isinstance(schema, str) and schema in named:
         schema = named[schema]
     if isinstance(schema, list):
-        return _avro_boundary(schema[variant % len(schema)], named, variant, depth + 1)
+        # Deep down, take null where a union offers it: a recursive type must end somewhere.
+        deep = depth > 4 and "null" in schema
+        branch = "null" if deep else schema[variant % len(schema)]
+        return _avro_boundary(branch, named, variant, depth + 1)
     kind = schema["type"] if isinstance(schema, dict) else schema
     if isinstance(kind, dict | list):
         return _avro_boundary(kind, named, variant, depth)
@@ -102,7 +92,7 @@ def _avro_boundary(schema: Any, named: dict[str, Any], variant: int, depth: int 
 def _avro(parsed: ParsedSchema, count: int, seed: int) -> list[Any]:
     schema = parsed.model.fastavro_schema
     named: dict[str, Any] = dict(parsed.model.fastavro_named)
-    _avro_named(schema, named)
+    named_types(schema, named)
     state = random.getstate()
     random.seed(seed)  # fastavro's generator draws from the module-level generator
     try:

@@ -20,6 +20,7 @@ import fastavro
 import orjson
 
 from evcat.registry.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.upcast.avro_codec import AvroCodec, AvroDataError, generate_codec
 from evcat.upcast.avro_resolution import fastavro_schema as parse_fastavro
 from evcat.upcast.context import UpcastContext
 from evcat.upcast.errors import InvalidWireFormat, UpcastFailed
@@ -103,23 +104,54 @@ def fastavro_schema(schema: ParsedSchema) -> Any:
     return parse_fastavro(schema)
 
 
+@lru_cache(maxsize=4096)
+def generated_codec(schema: ParsedSchema) -> AvroCodec | None:
+    """The generated codec of ``schema``, once per schema; ``None`` when fastavro must do it."""
+    return generate_codec(fastavro_schema(schema), schema.model.fastavro_named)
+
+
 def _avro_codec(schema: ParsedSchema, prefix: bytes) -> tuple[Decoder, Encoder]:
+    generated = generated_codec(schema)
+    if generated is not None:
+        read, write = generated.decode, generated.encode
+
+        def decode(data: bytes) -> Any:
+            try:
+                return read(data, 5)
+            except AvroDataError as error:
+                raise _undecodable(data, error) from None
+
+        def encode(value: Any) -> bytes:
+            out = bytearray(prefix)
+            write(out, value)
+            return bytes(out)
+
+        return decode, encode
     parsed = fastavro_schema(schema)
     reader = fastavro.schemaless_reader
     writer = fastavro.schemaless_writer
 
-    def decode(data: bytes) -> Any:
+    def decode_slowly(data: bytes) -> Any:
         buffer = io.BytesIO(data)
         buffer.seek(5)
-        return reader(buffer, parsed, None)
+        try:
+            return reader(buffer, parsed, None)
+        except (EOFError, ValueError, IndexError, struct.error) as error:
+            raise _undecodable(data, error) from None
 
-    def encode(value: Any) -> bytes:
+    def encode_slowly(value: Any) -> bytes:
         buffer = io.BytesIO()
         buffer.write(prefix)
         writer(buffer, parsed, value)
         return buffer.getvalue()
 
-    return decode, encode
+    return decode_slowly, encode_slowly
+
+
+def _undecodable(data: bytes, error: Exception) -> InvalidWireFormat:
+    return InvalidWireFormat(
+        f"the data of this frame is not valid for schema id {read_header(data)}: {error}"
+    )
 
 
 def _json_codec(prefix: bytes) -> tuple[Decoder, Encoder]:
@@ -229,7 +261,7 @@ class WireUpcaster:
         """``payload`` framed for ``node``; a payload the schema refuses is ``UpcastFailed``."""
         try:
             return self.encoder(node)(payload)
-        except (ValueError, TypeError, AttributeError, KeyError) as error:
+        except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as error:
             raise UpcastFailed(
                 f"the upcast payload does not fit {node[0]} v{node[1]}: {error}",
                 event_type=node[0],
