@@ -3,8 +3,9 @@
 Each input line is a stored event: ``{"type", "version", "data", "id", "stream_id", ...}``.
 Events are partitioned by a stable hash of ``stream_id``, so all events of one stream go to
 one worker and keep their order. Every worker reads the input itself (finding the stream id
-with a cheap scan of the raw line, so only its own events are parsed), upcasts its partition,
-and appends JSON Lines to its own part file; no event crosses a process boundary.
+with a cheap scan of the raw line, ``stream_key``, so only its own events are parsed),
+upcasts its partition, and appends JSON Lines to its own part file; no event crosses a
+process boundary.
 
 A checkpoint per partition records the last input position committed and the byte length of
 the part file (and of the quarantine file) at that moment; it is written, atomically, only
@@ -18,7 +19,6 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
-import re
 import threading
 import zlib
 from collections.abc import Iterator, Sequence
@@ -38,7 +38,7 @@ from evcat.upcast.runtime import StoredEvent, Upcaster, UpcastEvent
 from evcat.upcast.service import UpcastService
 from evcat.upcast.stream import StreamCounts, upcast_one
 
-_STREAM = re.compile(rb'"stream_id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_STREAM_KEY = b'"stream_id":"'
 _PARTITION_CACHE = 65_536
 
 
@@ -72,11 +72,26 @@ def partition_of(stream_id: str | bytes, workers: int) -> int:
     return zlib.crc32(raw) % workers
 
 
-def _stream_key(line: bytes) -> bytes:
-    match = _STREAM.search(line)
-    if match is not None:
-        return match.group(1)
-    value = orjson.loads(line).get("stream_id")
+def stream_key(line: bytes) -> bytes:
+    """The partition key of one stored event line: its top-level ``stream_id``.
+
+    Compact JSON with the stream id before any nested object (how evcat and most stores
+    write events) is read with three ``find``s, a tenth of the cost of parsing the line; the
+    stream id must not be taken from inside ``data``, so any other shape is parsed. Both ways
+    give the same key for the same id, so one stream always lands in one partition.
+    """
+    at = line.find(_STREAM_KEY)
+    if at != -1:
+        nested = line.find(b"{", 1)
+        start = at + len(_STREAM_KEY)
+        end = line.find(b'"', start)
+        # An escaped quote before the name would make it the tail of another key.
+        if (nested == -1 or nested > at) and end != -1 and line[at - 1] != 0x5C:
+            value = line[start:end]
+            if b"\\" not in value:
+                return value
+    record = orjson.loads(line)
+    value = record.get("stream_id") if isinstance(record, dict) else None
     return b"" if value is None else str(value).encode()
 
 
@@ -148,7 +163,7 @@ def _open(path: Path, length: int) -> IO[bytes]:
 
 def _events(job: BulkJob, part: int, after: int) -> Iterator[tuple[int, StoredEvent]]:
     # Every worker scans the whole input, so the cost of a line that belongs to another
-    # partition is paid once per worker: keep it to one regex search and a dict lookup.
+    # partition is paid once per worker: keep it to a few finds and a dict lookup.
     workers = job.workers
     owners: dict[bytes, int] = {}
     with open(job.source, "rb") as source:
@@ -157,7 +172,7 @@ def _events(job: BulkJob, part: int, after: int) -> Iterator[tuple[int, StoredEv
             if line.isspace():
                 continue
             if workers > 1:
-                key = _stream_key(line)
+                key = stream_key(line)
                 owner = owners.get(key)
                 if owner is None:
                     owner = partition_of(key, workers)

@@ -132,6 +132,17 @@ def test_post_upcast_reframes_wire_payloads(lineage: TestClient) -> None:
     assert read_header(base64.b64decode(frame)) == ids[1]
 
 
+def test_post_upcast_a_frame_whose_data_does_not_decode_is_a_400(lineage: TestClient) -> None:
+    lineage.post(f"/v1/events/{T}/versions/2/upcasters", json={"ops": SPEC_1_2["ops"]})
+    v1_id = lineage.get(f"/subjects/{T}/versions/1").json()["id"]
+    truncated = header(v1_id) + b"\x40ab"
+
+    response = lineage.post("/v1/upcast", json={"wire": [base64.b64encode(truncated).decode()]})
+
+    assert response.status_code == 400, response.text
+    assert f"not valid for schema id {v1_id}" in response.json()["detail"]
+
+
 def test_a_gap_in_the_graph_is_a_422_with_the_problem(lineage: TestClient) -> None:
     response = lineage.post(
         "/v1/upcast", json={"events": [{"type": T, "version": 1, "data": V1_EVENT}]}

@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from evcat.upcast.bulk import BulkJob, run_bulk
+from evcat.upcast.bulk import BulkJob, run_bulk, stream_key
 from tests.upcast.deposits import T, make_registry, write_events
 
 EVCAT = str(Path(sys.executable).parent / "evcat")
@@ -122,3 +122,26 @@ def test_ac_bulk_quarantine_routes_a_poisoned_event_with_its_error(
     assert entry["event"]["id"] == "bad"
     assert "v7 is not a registered version" in entry["error"]
     assert (counts["written"], counts["failed"]) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"type":"t","stream_id":"s-7","data":{"stream_id":"inner"}}',
+        b'{"type":"t","data":{"stream_id":"inner"},"stream_id":"s-7"}',
+        b'{"type": "t", "stream_id": "s-7", "data": {}}',
+        b'{"data":[{"stream_id":"inner"}],"stream_id":"s-7"}',
+    ],
+)
+def test_the_partition_key_is_the_top_level_stream_id_whatever_the_layout(line: bytes) -> None:
+    assert stream_key(line) == b"s-7"
+
+
+def test_an_escaped_stream_id_gets_the_same_key_as_its_parsed_value() -> None:
+    escaped = b'{"stream_id":"a\\"b","data":{}}'
+    assert stream_key(escaped) == b'a"b'
+    assert stream_key(b'{"stream_id":7}') == b"7"
+
+
+def test_a_key_that_only_ends_in_stream_id_is_not_the_stream_id() -> None:
+    assert stream_key(b'{"x\\"stream_id":"fake","stream_id":"s-7"}') == b"s-7"
