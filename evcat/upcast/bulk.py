@@ -91,8 +91,8 @@ def stream_key(line: bytes) -> bytes:
             if b"\\" not in value:
                 return value
     record = orjson.loads(line)
-    value = record.get("stream_id") if isinstance(record, dict) else None
-    return b"" if value is None else str(value).encode()
+    parsed = record.get("stream_id") if isinstance(record, dict) else None
+    return b"" if parsed is None else str(parsed).encode()
 
 
 def stored_event(record: dict[str, Any]) -> StoredEvent:

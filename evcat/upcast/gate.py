@@ -1,12 +1,17 @@
-"""The ``BACKWARD_OR_UPCASTABLE`` registration policy.
+"""``POST /v1/events/{event}/versions``: a new version, with or without an upcaster to it.
 
-Under this policy a new version N of an event type is accepted when events of version N-1
-can be read as N: either the format resolves the change safely by itself (an implicit edge
-exists), or the request carries an upcaster from N-1 that passes the static checks and the
-sample validation. The schema is registered with the registry's own compatibility check
-bypassed, since this policy has just decided, and the edge is stored with its report in the
-same write transaction: both are kept or neither is, so a failure never leaves a ``GAP``.
-Without the policy, registration is plain ``Registry.register`` (plus the edge, if given).
+Under the ``BACKWARD_OR_UPCASTABLE`` policy a new version N of an event type is accepted when
+events of version N-1 can be read as N: either the format resolves the change safely by
+itself (an implicit edge exists), or the request carries an upcaster from N-1 that passes the
+static checks, the sample validation and the version-graph check. The schema is then
+registered with the registry's own compatibility check bypassed, since this policy has just
+decided. Without the policy the registry's compatibility check applies as usual.
+
+Either way an upcaster is checked against an overlay index in which the candidate schema
+takes the next version number, before anything is written, and its edge row is stored in the
+version's write transaction: both are kept or neither is, so a refused upcaster never leaves
+a version behind and a failure never leaves a ``GAP``. A schema the subject holds already is
+returned as the registry returns it, and its upcaster is not looked at.
 """
 
 from __future__ import annotations
@@ -17,19 +22,18 @@ from typing import Any
 
 from sqlmodel import Session
 
-from evcat.errors import IncompatibleSchemaError
+from evcat.errors import IncompatibleSchemaError, NotFoundError
 from evcat.registry.entities import SchemaRequest, SubjectVersion
 from evcat.registry.formats import ParsedSchema, get_format
+from evcat.registry.service import Registry
 from evcat.upcast.implicit import implicit_finder
 from evcat.upcast.schemas import SchemaIndex
 from evcat.upcast.service import (
     BACKWARD_OR_UPCASTABLE,
     EdgeRecord,
     UpcastService,
-    spec_row,
     store_row_in,
 )
-from evcat.upcast.spec import parse_spec
 
 _CANDIDATE = -1  # the schema id the candidate schema takes in the overlay index
 
@@ -73,23 +77,67 @@ def _decided_for(
     return hook
 
 
+class _WouldInsert(Exception):
+    """Raised by a registration hook to undo a registration that would write a new version."""
+
+
+def _refuse_insert(_session: Session, _version: SubjectVersion) -> None:
+    raise _WouldInsert
+
+
+def _registered_already(
+    registry: Registry, subject: str, request: SchemaRequest
+) -> SubjectVersion | None:
+    """The version ``registry.register`` would return ``request`` as without writing, if any."""
+    try:
+        registry.lookup(subject, request)
+    except NotFoundError:
+        return None
+    # lookup also matches a schema equal only once normalized, or with another id or version
+    # than the request names; registering says for sure, and is undone if it would write.
+    try:
+        return registry.register(subject, request, force=True, after_insert=_refuse_insert)
+    except _WouldInsert:
+        return None
+
+
+def _require_implicit_edge(overlay: SchemaIndex, subject: str, previous: int, new: int) -> None:
+    """Refuse, under the policy, a version its predecessor's events cannot be read as."""
+    verdict = implicit_finder(overlay)(subject, previous, new)
+    if verdict.edge is None:
+        raise IncompatibleSchemaError(
+            subject,
+            [
+                f"v{new} cannot be read from v{previous} without an upcaster "
+                f"({verdict.reason}); send an upcaster from v{previous} with the schema "
+                f"(policy {BACKWARD_OR_UPCASTABLE})"
+            ],
+            [],
+        )
+
+
 def register_version(
     service: UpcastService,
     subject: str,
     request: SchemaRequest,
     upcaster: Mapping[str, Any] | None = None,
 ) -> Registration:
-    """Register ``request`` under ``subject`` as its policy decides; see the module doc."""
+    """Register ``request`` under ``subject`` with ``upcaster``, as its policy decides.
+
+    See the module doc. ``upcaster`` is a declarative document read as
+    ``UpcastService.prepare`` reads it, at the new version; it is ignored while the subject
+    has no live version.
+    """
     registry = service.registry
     index = service.snapshot().index
     live = index.versions.get(subject, [])
-    if service.policy(subject) != BACKWARD_OR_UPCASTABLE or not live:
-        version = registry.register(subject, request)
-        edge = None
-        if upcaster is not None and live:
-            edge = service.register(upcaster, event=subject, to_version=version.version)
-        return Registration(version, edge)
-    previous = live[-1]
+    gated = service.policy(subject) == BACKWARD_OR_UPCASTABLE
+    if not live or (upcaster is None and not gated):
+        return Registration(registry.register(subject, request))
+    existing = _registered_already(registry, subject, request)
+    if existing is not None:
+        # Checking it as a new version would compare the schema with itself (or a later one).
+        return Registration(existing)
     candidate = _parse(service, request)
     every = [row.version for row in registry.versions(subject, deleted=True)]
     new = max(every) + 1
@@ -99,30 +147,26 @@ def register_version(
             candidate if schema_id == _CANDIDATE else registry.parsed_by_id(schema_id)
         ),
     )
+    previous = live[-1]
     if upcaster is None:
-        verdict = implicit_finder(overlay)(subject, previous, new)
-        if verdict.edge is None:
-            raise IncompatibleSchemaError(
-                subject,
-                [
-                    f"v{new} cannot be read from v{previous} without an upcaster "
-                    f"({verdict.reason}); send an upcaster from v{previous} with the schema "
-                    f"(policy {BACKWARD_OR_UPCASTABLE})"
-                ],
-                [],
-            )
+        _require_implicit_edge(overlay, subject, previous, new)
         return Registration(
             registry.register(subject, request, force=True, after_insert=_decided_for(subject, new))
         )
-    spec = parse_spec(upcaster, event=subject, to=new, **{"from": previous})
-    report = service.check_and_validate(spec, overlay)
+    checked = service.prepare(upcaster, event=subject, to_version=new, index=overlay)
+    spec = checked.spec
+    direct = (spec.event_type, spec.from_version, spec.to_type) == (subject, previous, subject)
+    if gated and not (direct and spec.to_version == new):
+        # A shortcut, a rename or an emit leaves v(N-1) events unread unless the format can.
+        _require_implicit_edge(overlay, subject, previous, new)
     stored: list[EdgeRecord] = []
 
     def store_edge(session: Session, _version: SubjectVersion) -> None:
-        stored.append(store_row_in(session, spec_row(spec, report), replace=False))
+        stored.append(store_row_in(session, checked.row(), replace=False))
 
+    # Under the policy the decision is made; without it the registry's own check still applies.
     version = registry.register(
-        subject, request, force=True, after_insert=_decided_for(subject, new, store_edge)
+        subject, request, force=gated, after_insert=_decided_for(subject, new, store_edge)
     )
-    # No edge when the same schema was registered already (the hook did not run).
+    # No edge when the same schema was registered meanwhile (the hook did not run).
     return Registration(version, stored[0] if stored else None)

@@ -6,8 +6,11 @@ per registry write epoch, so a write through any process is seen on the next cal
 
 Registering an edge checks it statically against the two schemas, runs it over generated
 samples (the report is stored with it), and refuses it if it would add a problem to the
-version graph (a duplicate, a cycle). Python upcasters are *pinned*: their reference and
-source hash are stored, and building an upcaster compares the pins with the loaded code.
+version graph (a duplicate, a cycle). ``prepare`` does all of that without storing, over the
+registered schemas or over an index that also holds a version not registered yet, so
+``evcat.upcast.gate`` can refuse a version with its upcaster before writing either. Python
+upcasters are *pinned*: their reference and source hash are stored, and building an upcaster
+compares the pins with the loaded code.
 """
 
 from __future__ import annotations
@@ -77,6 +80,17 @@ class EdgeRecord:
             orjson.loads(row.report_json) if row.report_json else None,
             row.created_ms,
         )
+
+
+@dataclass(frozen=True)
+class CheckedEdge:
+    """A declarative upcaster that passed every check, with its report; not stored yet."""
+
+    spec: UpcasterSpec
+    report: ValidationReport
+
+    def row(self) -> UpcasterRow:
+        return spec_row(self.spec, self.report)
 
 
 @dataclass(frozen=True)
@@ -175,10 +189,30 @@ class UpcastService:
     ) -> EdgeRecord:
         """Check, validate and store a declarative upcaster; returns it with its report.
 
-        ``event`` and ``to_version`` come from the URL: the version an edge arrives at, or for
-        an emit edge the version it leaves. The document may repeat them, not contradict them.
+        ``event`` and ``to_version`` are as for ``prepare``.
         """
+        checked = self.prepare(document, event=event, to_version=to_version)
+        return self.store_row(checked.row(), replace)
+
+    def prepare(
+        self,
+        document: Mapping[str, Any],
+        *,
+        event: str | None = None,
+        to_version: int | None = None,
+        index: SchemaIndex | None = None,
+    ) -> CheckedEdge:
+        """Check a declarative upcaster statically, on samples and in the version graph.
+
+        Nothing is stored. ``index`` is the schemas to check against: the registered ones by
+        default, or an overlay holding a version about to be registered. ``event`` and
+        ``to_version`` come from the URL: the version an edge arrives at, or for an emit edge
+        the version it leaves. The document may repeat them, not contradict them.
+        """
+        if not isinstance(document, Mapping):  # a request body's member may be anything
+            raise SpecError([Problem("INVALID_DOCUMENT", "an upcaster is a mapping")])
         snapshot = self.snapshot()
+        index = snapshot.index if index is None else index
         emit = "emit" in document
         defaults: dict[str, Any] = {"event": event}
         if emit:
@@ -186,7 +220,7 @@ class UpcastService:
         else:
             defaults["to"] = to_version
             if event and to_version and "from" not in document and "rename_type" not in document:
-                earlier = [v for v in snapshot.index.versions.get(event, []) if v < to_version]
+                earlier = [v for v in index.versions.get(event, []) if v < to_version]
                 defaults["from"] = earlier[-1] if earlier else None
         spec = parse_spec(document, **defaults)
         at = (spec.event_type, spec.from_version) if emit else (spec.to_type, spec.to_version)
@@ -202,9 +236,9 @@ class UpcastService:
                     )
                 ]
             )
-        report = self.check_and_validate(spec, snapshot.index)
-        self._check_graph(snapshot, spec_edge(spec), spec)
-        return self.store_row(spec_row(spec, report), replace)
+        report = self.check_and_validate(spec, index)
+        self._check_graph(snapshot, spec_edge(spec), spec, index)
+        return CheckedEdge(spec, report)
 
     def check_and_validate(self, spec: UpcasterSpec, index: SchemaIndex) -> ValidationReport:
         """Static checks, then samples; raises ``SpecError`` or ``ValidationFailedError``."""
@@ -232,13 +266,27 @@ class UpcastService:
             records.append(self.store_row(code_row(item, report), replace))
         return records
 
-    def _check_graph(self, snapshot: Snapshot, edge: Edge, spec: UpcasterSpec | None) -> None:
-        """Refuse an edge that adds a problem to its lineage."""
+    def _check_graph(
+        self,
+        snapshot: Snapshot,
+        edge: Edge,
+        spec: UpcasterSpec | None,
+        index: SchemaIndex | None = None,
+    ) -> None:
+        """Refuse an edge that adds a problem to its lineage, over ``index`` (the snapshot's).
+
+        The added problems are those the graph over ``index`` has with the edge (in place of
+        one stored between the same versions) and does not have without it.
+        """
 
         def key(problem: Problem) -> tuple[str, str, tuple[int, ...]]:
             return (problem.code, problem.event_type, problem.versions)
 
-        before = {key(p) for p in snapshot.graph.problems([edge.source[0]])}
+        if index is None or index is snapshot.index:
+            index, current = snapshot.index, snapshot.graph
+        else:
+            current = build_graph(index, snapshot.specs, snapshot.code)
+        before = {key(p) for p in current.problems([edge.source[0]])}
         specs = [
             s
             for s in snapshot.specs
@@ -253,7 +301,7 @@ class UpcastService:
             specs.append(spec)
         elif isinstance(edge.payload, CodeUpcaster):
             code.append(edge.payload)
-        graph = build_graph(snapshot.index, specs, code)
+        graph = build_graph(index, specs, code)
         added = [p for p in graph.problems([edge.source[0]]) if key(p) not in before]
         if added:
             raise GraphError(added)
