@@ -3,11 +3,16 @@
 200,000 v1 events across 1,000 streams go through the 3-step chain into part files with
 checkpoints, as ``evcat upcast run --workers N`` does. Target (issue 5): 2 workers at least
 1.6x one worker. Run alone: ``python -m bench.upcast_bulk``.
+
+The same run also measures what the machine itself gives two processes: a pure-Python loop
+run by two processes at once against one process alone. On a VM whose two vCPUs share a core
+or are stolen from, that ceiling is below 2x, and no partitioning can beat it.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -87,17 +92,41 @@ def _timed(db_url: str, source: Path, out: Path, workers: int) -> float:
     return EVENTS / elapsed
 
 
+def _spin(rounds: int) -> float:
+    """Seconds of a pure-Python loop: the work of one CPU-bound process, nothing shared."""
+    started = time.perf_counter()
+    total = 0
+    for n in range(rounds):
+        total += n
+    return time.perf_counter() - started
+
+
+def machine_ceiling(rounds: int = 10_000_000) -> float:
+    """Throughput of two CPU-bound processes at once over one alone (2.0 on two free cores)."""
+    context = multiprocessing.get_context("fork")
+    with context.Pool(2) as pool:
+        one = min(pool.apply(_spin, (rounds,)) for _ in range(2))
+        both = min(max(pool.map(_spin, [rounds, rounds])) for _ in range(2))
+    return 2 * one / both
+
+
 def run(options: Options | None = None) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="evcat-bulk-") as tmp:
         workdir = options.workdir if options else Path(tmp)
         db_url, source = _prepare(workdir)
         raw = raw_decode_rate(50_000)
         with _all_cpus(options):
-            one = max(_timed(db_url, source, workdir / "out", 1) for _ in range(2))
-            two = max(_timed(db_url, source, workdir / "out", 2) for _ in range(2))
+            # Interleaved, best of three each: this VM's speed drifts by 20% within seconds.
+            rates: dict[int, list[float]] = {1: [], 2: []}
+            for _ in range(3):
+                for workers in (1, 2):
+                    rates[workers].append(_timed(db_url, source, workdir / "out", workers))
+            one, two = max(rates[1]), max(rates[2])
+            ceiling = machine_ceiling()
     say(
         f"  raw fastavro decode {per_second(raw)}; 1 worker {per_second(one)}; "
-        f"2 workers {per_second(two)} ({two / one:.2f}x)"
+        f"2 workers {per_second(two)} ({two / one:.2f}x); "
+        f"2 processes of a pure-Python loop: {ceiling:.2f}x one"
     )
     return [
         Result(
@@ -113,7 +142,7 @@ def run(options: Options | None = None) -> list[Result]:
             per_second(two),
             f">= {TARGET}x one worker",
             two >= TARGET * one,
-            f"1 worker {per_second(one)}",
+            f"1 worker {per_second(one)}; machine ceiling {ceiling:.2f}x",
             f"{two / one:.2f}x",
         ),
     ]
