@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Annotated, Any
 
@@ -92,6 +93,13 @@ def run(
         Path | None, typer.Option(help="Bulk mode: directory for part files and checkpoints.")
     ] = None,
     checkpoint_every: Annotated[int, typer.Option(help="Events between checkpoints.")] = 5000,
+    partition: Annotated[
+        str,
+        typer.Option(
+            help="Bulk mode: range (contiguous slices of the input; the parts read in order "
+            "keep the input order) or stream (each stream's events in one part file)."
+        ),
+    ] = "range",
     on_error: Annotated[str, typer.Option(help="fail, skip or quarantine.")] = "fail",
     quarantine: Annotated[
         Path | None, typer.Option(help="Where quarantined events go (streaming mode).")
@@ -108,7 +116,23 @@ def run(
             raise UserError("--on-error is fail, skip or quarantine")
         service = _service(db, modules)
         if workers > 1 or out_dir is not None:
-            _bulk(service, source, out_dir, target, workers, checkpoint_every, on_error, modules)
+            from evcat.upcast.bulk import BulkJob, run_bulk
+
+            if out_dir is None or str(source) == "-":
+                raise UserError("bulk mode needs an input file and --out-dir")
+            job = BulkJob(
+                service.registry.settings.db_url,
+                source,
+                out_dir,
+                _target(target),
+                workers,
+                checkpoint_every,
+                on_error,
+                tuple(modules or ()),
+                partition,
+            )
+            service.upcaster(job.target).check()
+            typer.echo(orjson.dumps(run_bulk(job)).decode(), err=True)
             return
         upcaster = service.upcaster(_target(target))
         if input_format == "avro":
@@ -117,41 +141,12 @@ def run(
         _lines(upcaster, source, output, on_error, quarantine)
 
 
-def _bulk(
-    service: Any,
-    source: Path,
-    out_dir: Path | None,
-    target: str,
-    workers: int,
-    checkpoint_every: int,
-    on_error: str,
-    modules: list[str] | None,
-) -> None:
-    from evcat.upcast.bulk import BulkJob, run_bulk
-
-    if out_dir is None or str(source) == "-":
-        raise UserError("bulk mode needs an input file and --out-dir")
-    service.upcaster(_target(target)).check()
-    counts = run_bulk(
-        BulkJob(
-            service.registry.settings.db_url,
-            source,
-            out_dir,
-            _target(target),
-            workers,
-            checkpoint_every,
-            on_error,
-            tuple(modules or ()),
-        )
-    )
-    typer.echo(orjson.dumps(counts).decode(), err=True)
-
-
 def _lines(
     upcaster: Any, source: Path, output: Path | None, on_error: str, quarantine: Path | None
 ) -> None:
-    from evcat.upcast.bulk import event_record, stored_event
+    from evcat.upcast.bulk import event_record, load_line, stored_event
     from evcat.upcast.cloudevent import CloudEventUpcaster
+    from evcat.upcast.errors import InvalidStoredEvent
     from evcat.upcast.stream import StreamCounts, upcast_one
 
     if on_error == "quarantine" and quarantine is None:
@@ -170,18 +165,29 @@ def _lines(
             assert sink is not None
             sink.write(orjson.dumps({"error": error.message, "id": event.id}) + b"\n")
 
-        for line in lines:
+        for number, line in enumerate(lines, start=1):
             progress.advance(task, len(line))
             if not line.strip():
                 continue
-            record = orjson.loads(line)
-            if "specversion" in record:
-                for body in ce.upcast_structured(line.strip()):
-                    out.write(body + b"\n")
+            try:
+                record = load_line(line)
+                if isinstance(record, dict) and "specversion" in record:
+                    for body in ce.upcast_structured(line.strip()):
+                        out.write(body + b"\n")
+                    continue
+                event = stored_event(record)
+            except InvalidStoredEvent as error:
+                if on_error == "fail":
+                    raise UserError(f"{source} line {number}: {error.message}") from None
+                counts.read += 1
+                counts.failed += 1
+                if sink is not None and on_error == "quarantine":
+                    text = line.decode(errors="replace").rstrip("\n")
+                    sink.write(orjson.dumps({"error": error.message, "line": text}) + b"\n")
                 continue
-            event = stored_event(record)
             for result in upcast_one(upcaster, event, counts, on_error, to_quarantine):
                 out.write(event_record(result, event.stream_id))
+    typer.echo(orjson.dumps(asdict(counts)).decode(), err=True)
 
 
 def _avro(upcaster: Any, source: Path, output: Path | None, event_type: str | None) -> None:

@@ -12,6 +12,7 @@ from evcat.upcast.context import UpcastContext
 from evcat.upcast.errors import (
     FutureSchemaVersion,
     GraphError,
+    InvalidStoredEvent,
     InvalidWireFormat,
     Problem,
     SpecError,
@@ -25,6 +26,7 @@ __all__ = [
     "Emit",
     "FutureSchemaVersion",
     "GraphError",
+    "InvalidStoredEvent",
     "InvalidWireFormat",
     "Problem",
     "SpecError",

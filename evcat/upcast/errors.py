@@ -129,6 +129,12 @@ class InvalidWireFormat(BadRequestError):
     error_code = 40030
 
 
+class InvalidStoredEvent(BadRequestError):
+    """An input line that is not a stored event (not JSON, no type, a version not a number)."""
+
+    error_code = 40031
+
+
 class EdgeExistsError(EvcatError):
     """An upcaster between these two versions is already registered."""
 

@@ -3,18 +3,20 @@ checkpoints after a kill without duplicates, and quarantines poisoned events."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
 import pytest
 
-from evcat.upcast.bulk import BulkJob, run_bulk, stream_key
+from evcat.upcast.bulk import BulkJob, bounds, run_bulk, stream_key
 from tests.upcast.deposits import T, make_registry, write_events
 
 EVCAT = str(Path(sys.executable).parent / "evcat")
@@ -35,17 +37,7 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def test_ac_bulk_two_workers_keep_per_stream_order_and_the_count(
-    db_url: str, tmp_path: Path
-) -> None:
-    source = tmp_path / "events.jsonl"
-    dropped = write_events(source, 1_000_000, 1_000)
-
-    counts = run_bulk(BulkJob(db_url, source, tmp_path / "out", workers=2, checkpoint_every=50_000))
-
-    events = read_parts(tmp_path / "out")
-    assert len(events) == 1_000_000 - dropped == counts["written"]
-    assert counts["dropped"] == dropped
+def assert_streams_in_order(events: list[dict[str, object]], streams: int) -> None:
     last: dict[object, int] = {}
     for event in events:
         data = event["data"]
@@ -53,11 +45,69 @@ def test_ac_bulk_two_workers_keep_per_stream_order_and_the_count(
         assert (event["type"], event["version"], data["currency"]) == (T, 3, "EUR")
         assert data["seq"] > last.get(event["stream_id"], -1)
         last[event["stream_id"]] = data["seq"]
-    assert len(last) == 1_000
+    assert len(last) == streams
 
 
-def test_ac_bulk_a_run_killed_half_way_resumes_without_duplicates(
+def test_ac_bulk_two_workers_keep_per_stream_order_and_the_count(
     db_url: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "events.jsonl"
+    dropped = write_events(source, 1_000_000, 1_000)
+
+    job = BulkJob(db_url, source, tmp_path / "out", workers=2, checkpoint_every=50_000)
+
+    counts = run_bulk(replace(job, partition="stream"))
+
+    events = read_parts(tmp_path / "out")
+    assert len(events) == 1_000_000 - dropped == counts["written"]
+    assert counts["dropped"] == dropped
+    assert_streams_in_order(events, 1_000)
+    for part in sorted((tmp_path / "out").glob("part-*.jsonl")):  # each stream in one part
+        streams = {orjson.loads(line)["stream_id"] for line in part.read_bytes().splitlines()}
+        others = set().union(
+            *(
+                {orjson.loads(line)["stream_id"] for line in other.read_bytes().splitlines()}
+                for other in (tmp_path / "out").glob("part-*.jsonl")
+                if other != part
+            )
+        )
+        assert streams and not streams & others
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_range_partitions_read_in_order_are_the_input_order(
+    db_url: str, tmp_path: Path, workers: int
+) -> None:
+    source = tmp_path / "events.jsonl"
+    dropped = write_events(source, 30_001, 50)
+    job = BulkJob(db_url, source, tmp_path / "out", workers=workers)
+
+    counts = run_bulk(job)
+
+    events = read_parts(tmp_path / "out")
+    assert len(list((tmp_path / "out").glob("part-*.jsonl"))) == workers
+    assert counts["written"] == len(events) == 30_001 - dropped
+    ids = [int(str(event["id"]).removeprefix("e-")) for event in events]
+    assert ids == sorted(ids)
+    assert_streams_in_order(events, 50)
+
+
+def test_range_bounds_cut_at_line_starts_and_cover_the_input(tmp_path: Path) -> None:
+    source = tmp_path / "lines.jsonl"
+    source.write_bytes(b"".join(b"x" * (n % 7) + b"\n" for n in range(1_000)) + b"tail")
+    size = source.stat().st_size
+    data = source.read_bytes()
+    for workers in (1, 2, 3, 7):
+        job = BulkJob("", source, tmp_path, workers=workers, partition="range")
+        cuts = [bounds(job, part, size) for part in range(workers)]
+        assert cuts[0][0] == 0 and cuts[-1][1] == size
+        for (_, end), (start, _) in itertools.pairwise(cuts):
+            assert end == start and data[start - 1 : start] == b"\n"
+
+
+@pytest.mark.parametrize("partition", ["stream", "range"])
+def test_ac_bulk_a_run_killed_half_way_resumes_without_duplicates(
+    db_url: str, tmp_path: Path, partition: str
 ) -> None:
     source = tmp_path / "events.jsonl"
     write_events(source, 200_000, 1_000)
@@ -75,16 +125,15 @@ def test_ac_bulk_a_run_killed_half_way_resumes_without_duplicates(
         str(out),
         "--checkpoint-every",
         "2000",
+        "--partition",
+        partition,
     ]
     run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and run.poll() is None:
-        progress = [
-            orjson.loads(p.read_bytes())["position"]
-            for p in out.glob("checkpoint-*.json")
-            if p.stat().st_size
-        ]
-        if len(progress) == 2 and min(progress) > 40_000:
+        checkpoints = [orjson.loads(p.read_bytes()) for p in out.glob("checkpoint-*.json")]
+        done = [c["counts"]["read"] for c in checkpoints]
+        if len(done) == 2 and min(done) > 20_000:
             break
         time.sleep(0.05)
     assert run.poll() is None, "the run ended before it could be killed"

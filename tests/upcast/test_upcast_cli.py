@@ -10,7 +10,7 @@ from typing import Any
 import fastavro
 import orjson
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from evcat.cli.main import app
 from tests.upcast.deposits import EDGE, SCHEMAS, T, event, make_registry
@@ -146,3 +146,103 @@ def test_ancestors_lists_the_type_and_its_versions(db: str) -> None:
     result = runner.invoke(app, ["upcast", "ancestors", T, "--db", db])
 
     assert result.stdout.strip() == f"{T} 1,2,3"
+
+
+def upcast_run(db: str, source: Path, *options: str) -> Result:
+    return runner.invoke(app, ["upcast", "run", str(source), "--db", db, *options])
+
+
+BAD_LINES = [
+    (b"{not json\n", "line 2: the line is not JSON"),
+    (b"[1, 2]\n", "line 2: a stored event is a JSON object"),
+    (b'{"version": 1, "data": {}}\n', 'line 2: a stored event needs "type"'),
+    (b'{"type": "x", "version": "two"}\n', "line 2: \"version\" is 'two', not a number"),
+]
+
+
+@pytest.mark.parametrize(("bad", "message"), BAD_LINES)
+def test_run_stops_at_a_line_that_is_not_a_stored_event_and_names_it(
+    db: str, tmp_path: Path, bad: bytes, message: str
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(orjson.dumps(event(1, 1)) + b"\n" + bad)
+
+    result = upcast_run(db, source)
+
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+
+
+def test_run_quarantines_a_line_that_is_not_a_stored_event(db: str, tmp_path: Path) -> None:
+    source, quarantine = tmp_path / "in.jsonl", tmp_path / "bad.jsonl"
+    source.write_bytes(orjson.dumps(event(1, 1)) + b"\n{not json\n" + orjson.dumps(event(2, 1)))
+
+    result = upcast_run(db, source, "--on-error", "quarantine", "--quarantine", str(quarantine))
+
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 2
+    assert orjson.loads(result.stderr) == {
+        "read": 3,
+        "written": 2,
+        "dropped": 0,
+        "emitted": 0,
+        "failed": 1,
+    }
+    [entry] = [orjson.loads(line) for line in quarantine.read_bytes().splitlines()]
+    assert entry["line"] == "{not json"
+    assert "not JSON" in entry["error"]
+
+
+@pytest.mark.parametrize("partition", ["stream", "range"])
+def test_bulk_stops_at_a_line_that_is_not_a_stored_event_with_its_byte_offset(
+    db: str, tmp_path: Path, partition: str
+) -> None:
+    first = orjson.dumps(event(1, 1)) + b"\n"
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(first + b'{"type": "x", "version": "two"}\n')
+
+    out = str(tmp_path / "out")
+    result = upcast_run(db, source, "--workers", "2", "--out-dir", out, "--partition", partition)
+
+    assert result.exit_code == 2
+    assert f"at byte {len(first)}: \"version\" is 'two'" in " ".join(result.stderr.split())
+
+
+def test_bulk_quarantines_a_line_that_is_not_a_stored_event(db: str, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(orjson.dumps(event(1, 1)) + b"\n[]\n")
+    out = tmp_path / "out"
+
+    result = upcast_run(db, source, "--out-dir", str(out), "--on-error", "quarantine")
+
+    assert result.exit_code == 0, result.output
+    quarantined = (out / "quarantine-000.jsonl").read_bytes().splitlines()
+    [entry] = [orjson.loads(line) for line in quarantined]
+    assert (entry["line"], entry["offset"]) == ("[]", source.stat().st_size - 3)
+    assert orjson.loads(result.stderr)["failed"] == 1
+
+
+def test_bulk_refuses_to_resume_with_another_split_or_a_changed_input(
+    db: str, tmp_path: Path
+) -> None:
+    source, out = tmp_path / "in.jsonl", tmp_path / "out"
+    source.write_bytes(b"".join(orjson.dumps(event(n, 3)) + b"\n" for n in range(10)))
+    options = ["--workers", "2", "--out-dir", str(out)]
+    assert upcast_run(db, source, *options).exit_code == 0
+
+    other_split = upcast_run(db, source, *options, "--partition", "stream")
+    with source.open("ab") as handle:
+        handle.write(orjson.dumps(event(10, 3)) + b"\n")
+    changed = upcast_run(db, source, *options)
+
+    assert other_split.exit_code == changed.exit_code == 2
+    assert "--partition range; restart with those" in " ".join(other_split.stderr.split())
+    assert "changed since" in changed.stderr
+
+
+def test_bulk_refuses_an_unknown_partition_mode(db: str, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(orjson.dumps(event(1, 1)) + b"\n")
+    result = upcast_run(db, source, "--out-dir", str(tmp_path / "o"), "--partition", "hash")
+    assert result.exit_code == 2
+    assert "--partition is one of range, stream, not 'hash'" in result.stderr
