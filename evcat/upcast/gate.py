@@ -116,6 +116,14 @@ def _require_implicit_edge(overlay: SchemaIndex, subject: str, previous: int, ne
         )
 
 
+def _next_version(registry: Registry, subject: str) -> int:
+    """The number the next version of ``subject`` takes (soft-deleted numbers are taken)."""
+    try:
+        return max((row.version for row in registry.versions(subject, deleted=True)), default=0) + 1
+    except NotFoundError:  # a subject that never had a version
+        return 1
+
+
 def register_version(
     service: UpcastService,
     subject: str,
@@ -125,38 +133,37 @@ def register_version(
     """Register ``request`` under ``subject`` with ``upcaster``, as its policy decides.
 
     See the module doc. ``upcaster`` is a declarative document read as
-    ``UpcastService.prepare`` reads it, at the new version; it is ignored while the subject
-    has no live version.
+    ``UpcastService.prepare`` reads it, at the new version; for a first version that can
+    only be a ``rename_type`` from another event type.
     """
     registry = service.registry
     index = service.snapshot().index
     live = index.versions.get(subject, [])
     gated = service.policy(subject) == BACKWARD_OR_UPCASTABLE
-    if not live or (upcaster is None and not gated):
+    if upcaster is None and not (gated and live):
         return Registration(registry.register(subject, request))
     existing = _registered_already(registry, subject, request)
     if existing is not None:
         # Checking it as a new version would compare the schema with itself (or a later one).
         return Registration(existing)
     candidate = _parse(service, request)
-    every = [row.version for row in registry.versions(subject, deleted=True)]
-    new = max(every) + 1
+    new = _next_version(registry, subject)
     overlay = SchemaIndex(
         {**index.ids, (subject, new): _CANDIDATE},
         lambda schema_id: (
             candidate if schema_id == _CANDIDATE else registry.parsed_by_id(schema_id)
         ),
     )
-    previous = live[-1]
-    if upcaster is None:
-        _require_implicit_edge(overlay, subject, previous, new)
+    previous = live[-1] if live else None
+    if upcaster is None:  # only under the policy with a live version: see the first test
+        _require_implicit_edge(overlay, subject, live[-1], new)
         return Registration(
             registry.register(subject, request, force=True, after_insert=_decided_for(subject, new))
         )
     checked = service.prepare(upcaster, event=subject, to_version=new, index=overlay)
     spec = checked.spec
     direct = (spec.event_type, spec.from_version, spec.to_type) == (subject, previous, subject)
-    if gated and not (direct and spec.to_version == new):
+    if gated and previous is not None and not (direct and spec.to_version == new):
         # A shortcut, a rename or an emit leaves v(N-1) events unread unless the format can.
         _require_implicit_edge(overlay, subject, previous, new)
     stored: list[EdgeRecord] = []

@@ -255,3 +255,27 @@ def test_under_the_policy_a_shortcut_upcaster_does_not_excuse_the_previous_versi
     direct = post_version(client, v3, VALID)
     assert direct.status_code == 201, direct.text
     assert direct.json()["upcaster"]["from_version"] == 2
+
+
+def test_a_first_version_arrives_with_a_rename_from_another_type(client: httpx.Client) -> None:
+    old_id = register(client, avro([ID, KG], OLD), OLD)
+    rename = {"rename_type": {"from": OLD, "from_version": 1, "to": T, "to_version": 1}}
+
+    response = post_version(client, V1, rename)
+
+    assert response.status_code == 201, response.text
+    assert (response.json()["version"], response.json()["id"]) == (1, old_id + 1)
+    [edge] = upcasters_at(client, 1)
+    assert (edge["event"], edge["from_version"]) == (OLD, 1)
+    ancestors = client.get(f"/v1/events/{T}/ancestors").json()
+    assert OLD in str(ancestors)
+
+
+def test_a_first_version_with_an_upcaster_from_nowhere_is_refused_and_not_written(
+    client: httpx.Client,
+) -> None:
+    response = post_version(client, V1, VALID)
+
+    assert response.status_code == 422, response.text
+    assert "from" in response.json()["detail"]
+    assert client.get(f"/subjects/{T}/versions").status_code == 404
