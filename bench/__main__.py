@@ -28,6 +28,7 @@ DEFAULT = (
     "cli_startup",
     "cli_check",
     "upcast_decode",
+    "upcast_json",
     "upcast_passthrough",
     "upcast_wire",
     "upcast_bulk",

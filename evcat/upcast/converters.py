@@ -40,7 +40,7 @@ def _decimal(value: Any) -> Decimal:
 
 
 def _cents_to_decimal_str(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if value.__class__ is not int and (isinstance(value, bool) or not isinstance(value, int)):
         raise TypeError(f"cents must be a whole number, not {value!r}")
     units, cents = divmod(abs(value), 100)  # integer arithmetic: exact, and fast
     return f"{'-' if value < 0 else ''}{units}.{cents:02d}"

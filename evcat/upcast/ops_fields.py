@@ -137,6 +137,15 @@ class Select(Drop):
 
     def compile(self) -> OpFn:
         paths = self.paths
+        if all(len(path) == 1 for path in paths):
+            keys = tuple(path[0] for path in paths)
+
+            def select_keys(data: dict[str, Any], ctx: UpcastContext) -> None:
+                kept = {key: data[key] for key in keys if key in data}
+                data.clear()
+                data.update(kept)
+
+            return select_keys
 
         def select(data: dict[str, Any], ctx: UpcastContext) -> None:
             kept = [(path, get(data, path)) for path in paths]

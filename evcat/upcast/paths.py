@@ -59,7 +59,8 @@ def get(data: Mapping[str, Any], path: Path) -> Any:
     """The value at ``path``, or ``MISSING``."""
     node: Any = data
     for key in path:
-        if not isinstance(node, Mapping):
+        # Decoded payloads are plain dicts: test for that before the slower ABC check.
+        if node.__class__ is not dict and not isinstance(node, Mapping):
             return MISSING
         node = node.get(key, MISSING)
         if node is MISSING:
@@ -77,7 +78,7 @@ def getter(path: Path) -> Callable[[Mapping[str, Any]], Any]:
 
         def two(data: Mapping[str, Any]) -> Any:
             inner = data.get(first, MISSING)
-            if isinstance(inner, Mapping):
+            if inner.__class__ is dict or isinstance(inner, Mapping):
                 return inner.get(second, MISSING)
             return MISSING
 
