@@ -53,6 +53,11 @@ GOLDEN: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {"id": "o-1", "customer": {"name": "Ada Lovelace"}},
     ),
     (
+        "select_top_level_keys",
+        {"select": ["tag", "id", "absent"]},
+        {"tag": "gift", "id": "o-1"},
+    ),
+    (
         "set_default_when_missing",
         {"set_default": {"path": "channel", "value": "web"}},
         {"channel": "web"},
@@ -131,6 +136,7 @@ REMOVED = {
     "rename_into_new_record": {"currency"},
     "drop": {"tag"},
     "select": set(ORDER) - {"id", "customer"},
+    "select_top_level_keys": set(ORDER) - {"id", "tag"},
     "combine": {"currency", "tag"},
     "nest": {"amount_cents", "currency"},
     "convert": {"amount_cents"},
