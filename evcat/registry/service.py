@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -39,6 +40,8 @@ from evcat.registry.rules import LATEST, validate_subject
 from evcat.registry.store import VersionRecord
 from evcat.settings import Settings
 
+Cached = TypeVar("Cached")
+
 
 def now_ms() -> int:
     return int(time.time() * 1000)
@@ -58,6 +61,7 @@ class Registry:
         self.engine = engine
         self.settings = settings
         self._parsed: OrderedDict[int, ParsedSchema] = OrderedDict()
+        self._normalized: OrderedDict[int, str] = OrderedDict()
 
     # -- parsed-schema cache: schema contents never change, so entries stay valid -----------
 
@@ -75,14 +79,35 @@ class Registry:
             session, stored.references, for_new_schema=False, depth=depth + 1
         )
         parsed = get_format(stored.schema_type).parse(stored.text, references, dependencies)
-        self._parsed[schema_id] = parsed
-        if len(self._parsed) > self.settings.schema_cache_size:
-            self._parsed.popitem(last=False)
+        self._remember(self._parsed, schema_id, parsed)
         return parsed
+
+    def normalized_canonical(self, session: Session, schema_id: int) -> str:
+        """The canonical text of schema ``schema_id`` in normalized form, computed once.
+
+        A lookup that finds no exact match compares the request with every version of the
+        subject in this form; without the cache each miss re-parsed all of them.
+        """
+        cached = self._normalized.get(schema_id)
+        if cached is not None:
+            self._normalized.move_to_end(schema_id)
+            return cached
+        old = self.parsed(session, schema_id)
+        again = get_format(old.schema_type).parse(
+            old.canonical, old.references, old.dependencies, normalize=True
+        )
+        self._remember(self._normalized, schema_id, again.canonical)
+        return again.canonical
+
+    def _remember(self, cache: OrderedDict[int, Cached], schema_id: int, value: Cached) -> None:
+        cache[schema_id] = value
+        if len(cache) > self.settings.schema_cache_size:
+            cache.popitem(last=False)
 
     def forget(self, schema_ids: Sequence[int]) -> None:
         for schema_id in schema_ids:
             self._parsed.pop(schema_id, None)
+            self._normalized.pop(schema_id, None)
 
     def _resolve(
         self,
@@ -309,17 +334,13 @@ class Registry:
         """Second chance: the same schema once both are normalized (text vs. descriptor...)."""
         wanted, wanted_fingerprint, _ = self._parse_request(session, request, True)
         for row in reversed(candidates):
-            stored = self._subject_version(session, row).schema
-            if stored.schema_type != wanted.schema_type:
-                continue
             old = self.parsed(session, row.schema_id)
-            again = get_format(stored.schema_type).parse(
-                old.canonical, old.references, old.dependencies, normalize=True
-            )
+            if old.schema_type != wanted.schema_type:
+                continue
             fingerprint, _ = identity(
-                again.schema_type,
-                again.canonical,
-                stored.references,
+                old.schema_type,
+                self.normalized_canonical(session, row.schema_id),
+                old.references,
                 request.metadata,
                 request.ruleset,
             )
