@@ -73,6 +73,11 @@ def _long_bytes(value: int) -> bytes:
     low, high = _LONG_RANGE
     if not low <= value < high:
         raise ValueError(f"{value} is out of range for an Avro long")
+    return zigzag_varint(value)
+
+
+def zigzag_varint(value: int) -> bytes:
+    """The zigzag varint of ``value`` (Avro longs, Protobuf message indexes), unchecked."""
     value = (value << 1) ^ (value >> 63)
     out = bytearray()
     while value > 0x7F:
@@ -126,6 +131,17 @@ class _Source:
     def name(self, prefix: str) -> str:
         self.counter += 1
         return f"{prefix}{self.counter}"
+
+    def declare(self, record: Any, prefix: str) -> tuple[str, bool]:
+        """The function name for ``record``; True when it is new and must be generated.
+
+        Names are given before bodies are written, so a recursive type calls itself.
+        """
+        full = record["name"]
+        if full in self.functions:
+            return self.functions[full], False
+        name = self.functions[full] = self.name(prefix)
+        return name, True
 
     def constant(self, value: Any) -> str:
         name = self.name("_k")
@@ -189,11 +205,9 @@ class _Reader:
 
     def function(self, schema: Any) -> str:
         """The name of the function reading ``schema`` (a record type) as ``(value, i)``."""
-        full = schema["name"]
-        if full in self.source.functions:
-            return self.source.functions[full]
-        name = self.source.name("_read_")
-        self.source.functions[full] = name
+        name, new = self.source.declare(schema, "_read_")
+        if not new:
+            return name
         lines = [f"def {name}(b, i):", "    end = len(b)"]
         values = []
         for item in schema["fields"]:
@@ -338,11 +352,9 @@ class _Writer:
         self.source = source
 
     def function(self, schema: Any) -> str:
-        full = schema["name"]
-        if full in self.source.functions:
-            return self.source.functions[full]
-        name = self.source.name("_write_")
-        self.source.functions[full] = name
+        name, new = self.source.declare(schema, "_write_")
+        if not new:
+            return name
         lines = [f"def {name}(out, d):"]
         for item in schema["fields"]:
             lines += self.field(item, "    ")

@@ -20,7 +20,7 @@ import fastavro
 import orjson
 
 from evcat.registry.formats import AVRO, JSON, PROTOBUF, ParsedSchema
-from evcat.upcast.avro_codec import AvroCodec, AvroDataError, generate_codec
+from evcat.upcast.avro_codec import AvroCodec, AvroDataError, generate_codec, zigzag_varint
 from evcat.upcast.avro_resolution import fastavro_schema as parse_fastavro
 from evcat.upcast.context import UpcastContext
 from evcat.upcast.errors import InvalidWireFormat, UpcastFailed
@@ -52,16 +52,6 @@ def read_header(data: bytes) -> int:
     return int(schema_id)
 
 
-def _zigzag(value: int) -> bytes:
-    value = (value << 1) ^ (value >> 63)
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
 def _read_zigzag(data: bytes, offset: int) -> tuple[int, int]:
     shift = result = 0
     while True:
@@ -81,7 +71,7 @@ def message_index_bytes(indexes: tuple[int, ...]) -> bytes:
     """The encoded message-index path; ``(0,)`` is the single byte 0, as Confluent writes it."""
     if indexes == (0,):
         return b"\x00"
-    return _zigzag(len(indexes)) + b"".join(_zigzag(index) for index in indexes)
+    return zigzag_varint(len(indexes)) + b"".join(zigzag_varint(index) for index in indexes)
 
 
 def read_message_index(data: bytes, offset: int = 5) -> tuple[tuple[int, ...], int]:
