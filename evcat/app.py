@@ -14,7 +14,7 @@ from swagger_ui_bundle import swagger_ui_path
 from evcat import __version__
 from evcat.catalog.api import router as catalog_router
 from evcat.db import make_engine
-from evcat.errors import EvcatError
+from evcat.errors import PROBLEM_MEDIA_TYPE, EvcatError, problem
 from evcat.gdpr.api import router as gdpr_router
 from evcat.registry import v1
 from evcat.registry.api import ConfluentApi
@@ -29,15 +29,7 @@ def _error(request: Request, status: int, code: int, message: str) -> JSONRespon
     """Confluent's error shape, or an RFC 7807 problem on evcat's own ``/v1`` routes."""
     if request.url.path.startswith("/v1/"):
         return JSONResponse(
-            {
-                "type": "about:blank",
-                "title": message.split(":")[0][:80],
-                "status": status,
-                "detail": message,
-                "error_code": code,
-            },
-            status_code=status,
-            media_type="application/problem+json",
+            problem(status, code, message), status_code=status, media_type=PROBLEM_MEDIA_TYPE
         )
     return JSONResponse(
         {"error_code": code, "message": message},

@@ -7,6 +7,19 @@ renders the same errors as RFC 7807 problems. Raising one of these is how any la
 
 from __future__ import annotations
 
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def problem(status: int, code: int, message: str) -> dict[str, object]:
+    """``message`` as an RFC 7807 problem: the shape of every error on the ``/v1`` routes."""
+    return {
+        "type": "about:blank",
+        "title": message.split(":")[0][:80],
+        "status": status,
+        "detail": message,
+        "error_code": code,
+    }
+
 
 class EvcatError(Exception):
     """Base of every error evcat reports to a caller."""

@@ -7,6 +7,7 @@ its clients work unchanged; see docs/api.md for the routes.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -14,11 +15,12 @@ from starlette.concurrency import run_in_threadpool
 from evcat import __version__
 from evcat.errors import BadRequestError, InvalidSchemaError, SchemaNotFoundError
 from evcat.registry import admin
+from evcat.registry.contracts import metadata_problem, ruleset_problem
 from evcat.registry.entities import SchemaRequest, StoredSchema, SubjectVersion
 from evcat.registry.formats import SCHEMA_TYPES, SchemaReference
 from evcat.registry.formats.base import AVRO
 from evcat.registry.http import ApiRequest, ConfluentRouter, Reply, json_bytes
-from evcat.registry.rules import parse_version
+from evcat.registry.rules import is_decimal, parse_version
 from evcat.registry.service import Registry
 
 EPOCH_CHECK_SECONDS = 0.5
@@ -39,16 +41,26 @@ def schema_request(body: dict[str, Any]) -> SchemaRequest:
     if not isinstance(references_in, list):
         raise InvalidSchemaError("'references' must be a list of {name, subject, version}")
     references = tuple(_reference(item) for item in references_in)
+    uses = Counter(reference.name for reference in references)
+    twice = sorted(name for name, count in uses.items() if count > 1)
+    if twice:
+        raise InvalidSchemaError(
+            f"Reference name {twice[0]!r} is given more than once; each reference needs its "
+            "own name"
+        )
     for key in ("id", "version"):
         value = body.get(key)
         if value is not None and (
-            not isinstance(value, int) or isinstance(value, bool) or not -1 <= value <= MAX_ID
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not (value == -1 or 1 <= value <= MAX_ID)
         ):
             raise InvalidSchemaError(f"'{key}' must be an integer from 1 to {MAX_ID} (or -1)")
     metadata, ruleset = body.get("metadata"), body.get("ruleSet")
-    for key, value in (("metadata", metadata), ("ruleSet", ruleset)):
-        if value is not None and not isinstance(value, dict):
-            raise InvalidSchemaError(f"'{key}' must be a JSON object")
+    for value, problem_of in ((metadata, metadata_problem), (ruleset, ruleset_problem)):
+        problem = None if value is None else problem_of(value)
+        if problem:
+            raise InvalidSchemaError(problem)
     return SchemaRequest(
         schema=schema,
         schema_type=schema_type,
@@ -64,12 +76,18 @@ def _reference(item: Any) -> SchemaReference:
     if (
         not isinstance(item, dict)
         or not isinstance(item.get("name"), str)
+        or not item["name"]
         or not isinstance(item.get("subject"), str)
         or not isinstance(item.get("version"), int)
+        or isinstance(item["version"], bool)
     ):
         raise InvalidSchemaError(
-            f"Invalid reference {item!r}: each needs 'name' (string), 'subject' (string) and "
-            "'version' (integer)"
+            f"Invalid reference {item!r}: each needs 'name' (a non-empty string), 'subject' "
+            "(string) and 'version' (integer)"
+        )
+    if "\x00" in item["name"] or "\x00" in item["subject"]:
+        raise InvalidSchemaError(
+            f"Invalid reference {item!r}: its name or subject holds a NUL character; remove it"
         )
     return SchemaReference(item["name"], item["subject"], item["version"])
 
@@ -143,14 +161,10 @@ class ConfluentApi:
     @staticmethod
     def _schema_id(request: ApiRequest) -> int:
         raw = request.params["id"]
-        try:
-            schema_id = int(raw)
-        except ValueError:
-            raise SchemaNotFoundError(raw) from None
         # Ids are 32-bit in every store; anything larger cannot exist (and must not reach SQL).
-        if not 0 < schema_id <= MAX_ID:
+        if not is_decimal(raw) or not 0 < int(raw) <= MAX_ID:
             raise SchemaNotFoundError(raw)
-        return schema_id
+        return int(raw)
 
     async def schema_by_id_cached(self, request: ApiRequest) -> Reply | None:
         """The hot read path: answered from memory, without touching the database."""
@@ -165,8 +179,8 @@ class ConfluentApi:
                 self._by_id.clear()
                 self._delete_epoch = epoch
         try:
-            key = (int(request.params["id"]), request.text("format"))
-        except ValueError:
+            key = (self._schema_id(request), request.text("format"))
+        except SchemaNotFoundError:
             return None
         body = self._by_id.get(key)
         if body is None:

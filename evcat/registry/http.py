@@ -19,7 +19,7 @@ import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from evcat.errors import BadRequestError, EvcatError
+from evcat.errors import PROBLEM_MEDIA_TYPE, BadRequestError, EvcatError, problem
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,7 @@ class Reply:
     body: Any
     status: int = 200
     raw: bool = False
+    media_type: bytes = MEDIA_TYPE
 
 
 Handler = Callable[[ApiRequest], Reply]
@@ -99,6 +100,36 @@ class Route:
             elif pattern != part:
                 return None
         return params
+
+
+def _decoded(parts: list[str], query_string: bytes) -> list[str]:
+    """The percent-decoded path segments; 400 for what no handler could use.
+
+    Segments are decoded as strict UTF-8: a lenient decode would turn a bad byte into U+FFFD
+    and silently register a subject under a name the client never sent.
+    """
+    decoded: list[str] = []
+    for part in parts:
+        try:
+            decoded.append(unquote(part, errors="strict"))
+        except UnicodeDecodeError:
+            raise BadRequestError(
+                f"The path segment {part!r} is not UTF-8 once percent-decoded; "
+                "percent-encode the UTF-8 bytes of each character"
+            ) from None
+    # No store can hold a NUL character; say so instead of failing in the database.
+    if any("\x00" in part for part in decoded):
+        raise BadRequestError("The path holds a NUL (%00) character; remove it")
+    if b"%00" in query_string:
+        raise BadRequestError("The query string holds a NUL (%00) character; remove it")
+    return decoded
+
+
+def _bad_request(path: str, message: str) -> Reply:
+    """A 400 in the shape of the route: a problem on ``/v1``, Confluent's error elsewhere."""
+    if path.startswith("/v1/"):
+        return Reply(problem(400, 400, message), 400, media_type=PROBLEM_MEDIA_TYPE.encode())
+    return Reply({"error_code": 400, "message": message}, 400)
 
 
 def json_bytes(body: Any) -> bytes:
@@ -142,11 +173,10 @@ class ConfluentRouter:
         if parts[0] not in self.prefixes:
             await self.fallback(scope, receive, send)
             return
-        parts = [unquote(part) for part in parts]
-        if any("\x00" in part for part in parts):
-            # No store can hold a NUL character; say so instead of failing in the database.
-            message = "The path holds a NUL (%00) character; remove it"
-            await self._send(send, Reply({"error_code": 400, "message": message}, 400))
+        try:
+            parts = _decoded(parts, scope.get("query_string", b""))
+        except BadRequestError as error:
+            await self._send(send, _bad_request(path, error.message))
             return
         method = scope["method"]
         params: dict[str, str] | None = None
@@ -215,7 +245,7 @@ class ConfluentRouter:
                 "type": "http.response.start",
                 "status": reply.status,
                 "headers": [
-                    (b"content-type", MEDIA_TYPE),
+                    (b"content-type", reply.media_type),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }

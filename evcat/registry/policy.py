@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from evcat.compat import CompatibilityLevel, parse_level
 from evcat.compat.base import LENIENT, STRICT
 from evcat.errors import InvalidModeError, UnprocessableError
 from evcat.registry import store
+from evcat.registry.contracts import metadata_problem, ruleset_problem
 from evcat.registry.models import GLOBAL
 
 READWRITE = "READWRITE"
@@ -20,18 +22,29 @@ IMPORT = "IMPORT"
 MODES = (READWRITE, READONLY, READONLY_OVERRIDE, IMPORT)
 
 LEVEL_KEY = "compatibilityLevel"
-# Config fields kept as given; Confluent clients send and read them back verbatim.
-PASSTHROUGH_FIELDS = (
-    "alias",
-    "normalize",
-    "validateFields",
-    "validateRules",
-    "compatibilityGroup",
-    "defaultMetadata",
-    "overrideMetadata",
-    "defaultRuleSet",
-    "overrideRuleSet",
-)
+
+
+def _boolean(value: Any, key: str) -> str | None:
+    return None if isinstance(value, bool) else f"'{key}' must be true or false, not {value!r:.80}"
+
+
+def _string(value: Any, key: str) -> str | None:
+    return None if isinstance(value, str) else f"'{key}' must be a string, not {value!r:.80}"
+
+
+# Config fields kept as given; Confluent clients send and read them back verbatim, so each
+# must have the type those clients read (a "false" string would turn ``normalize`` on).
+PASSTHROUGH_FIELDS: dict[str, Callable[[Any, str], str | None]] = {
+    "alias": _string,
+    "normalize": _boolean,
+    "validateFields": _boolean,
+    "validateRules": _boolean,
+    "compatibilityGroup": _string,
+    "defaultMetadata": metadata_problem,
+    "overrideMetadata": metadata_problem,
+    "defaultRuleSet": ruleset_problem,
+    "overrideRuleSet": ruleset_problem,
+}
 POLICIES = (STRICT, LENIENT, "LOGICAL")
 
 
@@ -63,12 +76,15 @@ def merge_config_update(current: dict[str, Any] | None, update: dict[str, Any]) 
             )
         else:
             merged["compatibilityPolicy"] = policy.upper()
-    for key in PASSTHROUGH_FIELDS:
+    for key, problem_of in PASSTHROUGH_FIELDS.items():
         if key in update:
             if update[key] is None:
                 merged.pop(key, None)
-            else:
-                merged[key] = update[key]
+                continue
+            problem = problem_of(update[key], key)
+            if problem:
+                raise UnprocessableError(f"Invalid config: {problem}")
+            merged[key] = update[key]
     return merged
 
 

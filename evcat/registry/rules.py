@@ -21,7 +21,10 @@ from evcat.registry.store import VersionRecord
 
 LATEST = -1
 MAX_VERSION = 2**31 - 1
+MAX_SCHEMA_ID = 2**31 - 1
 RESERVED_SUBJECTS = ("__GLOBAL", "__EMPTY")
+# Spaces, line breaks, controls, format characters (zero-width space), unassigned code points.
+INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cn", "Cs"})
 
 
 def parse_version(value: str | int) -> int:
@@ -30,18 +33,22 @@ def parse_version(value: str | int) -> int:
         number = value
     elif value == "latest":
         return LATEST
+    elif is_decimal(value.removeprefix("-")):
+        number = int(value)
     else:
-        try:
-            number = int(value)
-        except ValueError:
-            raise InvalidVersionError(str(value)) from None
+        raise InvalidVersionError(value)
     if number == LATEST or 1 <= number <= MAX_VERSION:
         return number
     raise InvalidVersionError(str(value))
 
 
+def is_decimal(text: str) -> bool:
+    """ASCII digits only: ``int()`` would also take " 7", "7_0" and fullwidth digits."""
+    return text.isascii() and text.isdigit()
+
+
 def validate_subject(subject: str) -> None:
-    if not subject or not subject.strip():
+    if not any(unicodedata.category(ch) not in INVISIBLE_CATEGORIES for ch in subject):
         raise InvalidSubjectError(subject, "a subject needs at least one visible character")
     if subject in RESERVED_SUBJECTS:
         raise InvalidSubjectError(subject, "the name is reserved")
@@ -87,6 +94,12 @@ def confluent_messages(
 
 def next_version(rows: Sequence[VersionRecord], request: SchemaRequest, mode: str) -> int:
     next_version = max((row.version for row in rows), default=0) + 1
+    if request.version in (None, LATEST) and next_version > MAX_VERSION:
+        # Reachable by importing version 2^31-1: no later number is a valid version.
+        raise OperationNotPermittedError(
+            f"The subject already has version {MAX_VERSION}, the largest version number; "
+            "register this schema under another subject"
+        )
     if request.version in (None, LATEST):
         return next_version
     assert request.version is not None
@@ -119,7 +132,14 @@ def schema_id_for(
     same_content = store.schema_ids_with_fingerprint(session, fingerprint)
     if same_content:
         return same_content[0]
-    return store.allocate_schema_id(session)
+    schema_id = store.allocate_schema_id(session)
+    if schema_id > MAX_SCHEMA_ID:
+        # Reachable by importing id 2^31-1; the transaction rolls the allocation back.
+        raise OperationNotPermittedError(
+            f"Schema ids are used up to {MAX_SCHEMA_ID}, the largest id; no new schema can be "
+            "registered without an explicit 'id' (IMPORT mode) below it"
+        )
+    return schema_id
 
 
 def tombstone_replaced(

@@ -139,11 +139,23 @@ class _Printer:
                 )
             out["fields"] = [self.field(f, own_namespace) for f in fields]
         elif kind == "enum":
-            out["symbols"] = node.get("symbols")
+            symbols = node.get("symbols")
+            if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
+                raise InvalidSchemaError(
+                    f"Invalid schema of type AVRO, details: enum '{full}' needs 'symbols', "
+                    f"an array of names, not {symbols!r:.80}"
+                )
+            out["symbols"] = symbols
             if "default" in node:
                 out["default"] = node["default"]
         else:
-            out["size"] = node.get("size")
+            size = node.get("size")
+            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+                raise InvalidSchemaError(
+                    f"Invalid schema of type AVRO, details: fixed '{full}' needs 'size', a "
+                    f"whole number of bytes (0 or more), not {size!r:.80}"
+                )
+            out["size"] = size
         aliases = node.get("aliases")
         if aliases:
             qualified = [_full_name(a, own_namespace) for a in aliases]
@@ -196,6 +208,11 @@ class AvroFormat:
                 raise InvalidSchemaError(
                     f"Invalid schema of type AVRO: the text is not JSON ({text[:80]!r}...)"
                 ) from None
+        if not isinstance(document, (str, dict, list)):
+            raise InvalidSchemaError(
+                "Invalid schema of type AVRO: a schema is a type name, an object or a union "
+                f"array, not {text[:80]!r}"
+            )
         known_named: dict[str, Any] = {}
         fastavro_named: dict[str, Any] = {}
         for name, dependency in dependencies.items():
@@ -219,7 +236,12 @@ class AvroFormat:
             ) from None
         except SchemaParseException as exc:
             raise InvalidSchemaError(f"Invalid schema of type AVRO, details: {exc}") from None
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        except KeyError as exc:
+            raise InvalidSchemaError(
+                f"Invalid schema of type AVRO, details: a schema object lacks its {exc} "
+                "attribute; add it"
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
             raise InvalidSchemaError(
                 f"Invalid schema of type AVRO, details: {type(exc).__name__}: {exc}"
             ) from None
