@@ -18,15 +18,12 @@ from evcat.catalog import lineage
 from evcat.catalog import spec as s
 from evcat.catalog.api_events import router as events_router
 from evcat.catalog.errors import CatalogInputError
-from evcat.catalog.http import catalog_of, send, send_json, send_page, views_of
+from evcat.catalog.http import Limit, Offset, catalog_of, send, send_json, send_page, views_of
 from evcat.catalog.yamlio import dump_all
 from evcat.db import read_session
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 router.include_router(events_router)
-
-Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip")]
 
 
 @router.get("/catalog/schema", summary="JSON Schema of catalog documents")
@@ -155,7 +152,11 @@ def get_lineage(
     if kind == "event":
         with read_session(catalog.engine) as session:
             value = views_of(request).resolve_event(session, value, catalog.snapshot())
+    start = f"{kind}:{value}"
     with read_session(catalog.engine) as session:
         links = lineage.links(session)
-    graph = lineage.around(links, f"{kind}:{value}", depth, direction)  # type: ignore[arg-type]
+        if kind != "event" and not any(start in (link.source, link.target) for link in links):
+            # Unlinked is fine for a declared resource; a typo must not answer an empty graph.
+            views_of(request).document(session, kind.capitalize(), value)
+    graph = lineage.around(links, start, depth, direction)  # type: ignore[arg-type]
     return send_json(request, graph)

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import Request, Response
+from fastapi import Query, Request, Response
 
 from evcat.catalog.service import Catalog
 from evcat.catalog.views import Views
 
 MAX_LIMIT = 1000
+# Far beyond any catalog, and small enough that the page's echo of it stays a JSON integer.
+MAX_OFFSET = 2**31 - 1
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")]
 
 
 def catalog_of(request: Request) -> Catalog:

@@ -75,17 +75,25 @@ class SourceDocument:
         return Problem(self.file, self.line(location), format_path(location), message)
 
 
-def _record_lines(node: yaml.Node, path: Location, lines: dict[Location, int]) -> None:
+def _record_lines(
+    node: yaml.Node, path: Location, lines: dict[Location, int], seen: set[int] | None = None
+) -> None:
+    # An alias shares its anchor's node: each node is walked once, so an alias of an
+    # enclosing value (``a: &a [*a]``) cannot recurse forever, nor aliases multiply work.
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 child = (*path, key_node.value)
                 lines[child] = key_node.start_mark.line + 1
-                _record_lines(value_node, child, lines)
+                _record_lines(value_node, child, lines, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, (*path, index), lines)
+            _record_lines(item, (*path, index), lines, seen)
 
 
 def load_text(text: str, file: str) -> list[SourceDocument]:
@@ -100,11 +108,42 @@ def load_text(text: str, file: str) -> list[SourceDocument]:
         ) from None
     except yaml.YAMLError as exc:
         raise CatalogProblems([Problem(file, 1, "(document)", f"invalid YAML: {exc}")]) from None
-    return [
+    documents = [
         SourceDocument(file, index, data, text)
         for index, data in enumerate(loaded)
         if data is not None
     ]
+    problems = [
+        document.problem(location, "holds a NUL character (\\0); remove it")
+        for document in documents
+        for location in _nul_locations(document.data, ())
+    ]
+    if problems:
+        raise CatalogProblems(problems)
+    return documents
+
+
+def _nul_locations(value: Any, path: Location, seen: set[int] | None = None) -> list[Location]:
+    """Where a document holds a NUL character, which no database text column can store."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        items: list[tuple[Any, Any]] = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        return []
+    seen = set() if seen is None else seen
+    if id(value) in seen:  # an alias of an enclosing value
+        return []
+    seen.add(id(value))
+    found: list[Location] = []
+    for key, item in items:
+        child = (*path, key if isinstance(key, (str, int)) else str(key))
+        if isinstance(key, str) and "\x00" in key:
+            found.append(child)
+        found.extend(_nul_locations(item, child, seen))
+    return found
 
 
 def catalog_files(paths: Iterable[Path]) -> list[Path]:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from evcat.catalog.http import catalog_of, send, send_json
@@ -29,6 +29,16 @@ from evcat.gdpr.vocabulary import CATEGORIES, IDENTIFIERS, PROTECTIONS, SUBJECT_
 router = APIRouter(prefix="/v1", tags=["gdpr"])
 Output = Annotated[str, Query(pattern="^(json|csv|text)$", description="json, csv or text")]
 _MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8", "text": "text/plain"}
+
+
+def _without_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("holds a NUL character (\\u0000), which no database can store; remove it")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_without_nul)]
+"""A string of a request body: stored or looked up, so it must not hold a NUL character."""
 
 
 def _report(request: Request, report: dict[str, Any], columns: Any, output: str) -> Response:
@@ -60,15 +70,15 @@ def get_diff(
 class ClassificationBody(BaseModel):
     """An overlay classification of one field path, from one version on."""
 
-    event: str
-    version: str = "latest"
-    path: str
-    categories: list[str] = Field(default_factory=list)
-    subject_types: list[str] = Field(default_factory=list)
-    identifier: str | None = None
-    protection: str | None = None
-    key_scope: str | None = None
-    actor: str = Field(description="Who makes the change (recorded in the audit trail)")
+    event: Text
+    version: Text = "latest"
+    path: Text
+    categories: list[Text] = Field(default_factory=list)
+    subject_types: list[Text] = Field(default_factory=list)
+    identifier: Text | None = None
+    protection: Text | None = None
+    key_scope: Text | None = None
+    actor: Text = Field(description="Who makes the change (recorded in the audit trail)")
 
 
 @router.put("/gdpr/classifications", summary="Set an overlay classification")
@@ -100,8 +110,8 @@ def delete_classification(
 
 
 class TagBody(BaseModel):
-    category: str
-    actor: str
+    category: Text
+    actor: Text
 
 
 @router.put("/gdpr/tags/{tag}", summary="Map a tag to a category")
@@ -161,10 +171,10 @@ async def get_erasure(
 
 
 class PolicyBody(BaseModel):
-    category: str | None = None
+    category: Text | None = None
     special_category: bool = False
-    max_retention: str | None = None
-    residency: list[str] = Field(default_factory=list)
+    max_retention: Text | None = None
+    residency: list[Text] = Field(default_factory=list)
 
 
 @router.put("/gdpr/retention-policies/{ident}", summary="Set a retention policy")

@@ -8,6 +8,7 @@ transaction, so the trail cannot miss a change.
 
 from __future__ import annotations
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 
@@ -23,14 +24,15 @@ class OverlayRow(SQLModel, table=True):
     protection: str | None = Field(default=None, max_length=16)
     key_scope: str | None = Field(default=None, max_length=16)
     actor: str = Field(max_length=255)
-    updated_ms: int
+    updated_ms: int = Field(sa_type=BigInteger)
 
 
 class AuditRow(SQLModel, table=True):
     __tablename__ = "gdpr_audit"
 
     id: int | None = Field(default=None, primary_key=True)
-    at_ms: int = Field(index=True)
+    # Milliseconds since 1970 outgrew 32 bits in January 1970: BIGINT, as migration 0004 says.
+    at_ms: int = Field(index=True, sa_type=BigInteger)
     actor: str = Field(max_length=255)
     action: str = Field(max_length=32)
     object: str = Field(max_length=1600, index=True)

@@ -33,6 +33,10 @@ def error_page(status: int, message: str) -> HTMLResponse:
 
 def _show(request: Request, build: Callable[[Site], Page]) -> HTMLResponse:
     """Render the page ``build`` makes, or an error page for what the catalog refused."""
+    given = (*request.path_params.values(), *request.query_params.values())
+    if any("\x00" in str(value) for value in given):
+        # No database can look up a NUL character; say so instead of failing in the query.
+        return error_page(400, "The address holds a NUL (%00) character; remove it")
     try:
         page = build(Site(catalog_of(request)))
     except NotFoundError as error:
@@ -51,7 +55,7 @@ def _number(value: str | None, name: str) -> int | None:
     """A version number from the query string; anything else is the reader's typo."""
     if value is None or value == "":
         return None
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise _BadQuery(f"{name} must be a version number, not '{value}'")
     return int(value)
 
