@@ -7,12 +7,11 @@ validation) are RFC 7807 answers whose ``problems`` member lists each one with i
 from __future__ import annotations
 
 import base64
-import binascii
+import json
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-import orjson
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
@@ -23,7 +22,7 @@ from evcat.registry.service import Registry
 from evcat.upcast.cloudevent import CloudEventUpcaster
 from evcat.upcast.errors import InvalidWireFormat, ProblemsError
 from evcat.upcast.gate import register_version
-from evcat.upcast.graph import Target
+from evcat.upcast.graph import MAX_VERSION, Target
 from evcat.upcast.jsonio import jsonable
 from evcat.upcast.runtime import StoredEvent, UpcastEvent
 from evcat.upcast.service import EdgeRecord, UpcastService
@@ -57,6 +56,10 @@ class _ProblemRoute(APIRoute):
 
 
 router = APIRouter(prefix="/v1", tags=["upcast"], route_class=_ProblemRoute)
+
+# Bounded so that a number no version can have is a 422, not an overflow in the database.
+Version = Annotated[int, Path(ge=1, le=MAX_VERSION, description="A version of the event")]
+FromVersion = Annotated[int, Path(ge=1, le=MAX_VERSION, description="The upcaster's source")]
 
 
 class EventIn(BaseModel):
@@ -159,20 +162,23 @@ def upcast(request: Request, body: UpcastRequest) -> UpcastResponse:
     for text in body.wire:
         try:
             frame = base64.b64decode(text, validate=True)
-        except binascii.Error:
-            raise InvalidWireFormat("a wire entry is not base64") from None
+        except ValueError:  # binascii.Error, or a character outside ASCII
+            raise InvalidWireFormat(
+                "a wire entry is not base64: send each frame in standard base64"
+            ) from None
         frames.extend(base64.b64encode(out).decode() for _, out in wire.upcast_events(frame))
     ce = CloudEventUpcaster(upcaster)
+    # The stdlib's json, as the CloudEvents SDK uses: orjson refuses integers beyond 64 bits.
     cloudevents = [
-        orjson.loads(out)
+        json.loads(out)
         for item in body.cloudevents
-        for out in ce.upcast_structured(orjson.dumps(item))
+        for out in ce.upcast_structured(json.dumps(item).encode())
     ]
     return UpcastResponse(events=events, wire=frames, cloudevents=cloudevents)
 
 
 @router.get("/events/{event}/versions/{version}/upcasters", summary="Upcasters of a version")
-def list_upcasters(request: Request, event: str, version: int) -> list[EdgeRecord]:
+def list_upcasters(request: Request, event: str, version: Version) -> list[EdgeRecord]:
     """Upcasters arriving at this version, and emit edges leaving it."""
     return service(request).edges_at(event, version)
 
@@ -185,7 +191,7 @@ def list_upcasters(request: Request, event: str, version: int) -> list[EdgeRecor
 def add_upcaster(
     request: Request,
     event: str,
-    version: int,
+    version: Version,
     document: Annotated[dict[str, Any], Body(description="the upcaster document (JSON)")],
     replace: bool = False,
 ) -> EdgeRecord:
@@ -194,14 +200,18 @@ def add_upcaster(
 
 
 @router.get("/events/{event}/versions/{version}/upcasters/{from_version}", summary="One upcaster")
-def get_upcaster(request: Request, event: str, version: int, from_version: int) -> EdgeRecord:
+def get_upcaster(
+    request: Request, event: str, version: Version, from_version: FromVersion
+) -> EdgeRecord:
     return service(request).edge(event, version, from_version)
 
 
 @router.delete(
     "/events/{event}/versions/{version}/upcasters/{from_version}", summary="Delete an upcaster"
 )
-def delete_upcaster(request: Request, event: str, version: int, from_version: int) -> EdgeRecord:
+def delete_upcaster(
+    request: Request, event: str, version: Version, from_version: FromVersion
+) -> EdgeRecord:
     return service(request).delete(event, version, from_version)
 
 
@@ -209,11 +219,10 @@ def delete_upcaster(request: Request, event: str, version: int, from_version: in
 def plan(
     request: Request,
     event: str,
-    version: int,
+    version: Annotated[int, Query(ge=1, le=MAX_VERSION, description="The stored version")],
     target: Annotated[str, Query(description="latest or a version")] = "latest",
 ) -> dict[str, Any]:
-    chosen: Target = int(target) if target.isdigit() else target
-    upcaster = service(request).upcaster(chosen)
+    upcaster = service(request).upcaster(target)
     return {
         "event": event,
         "version": version,

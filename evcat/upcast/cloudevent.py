@@ -25,10 +25,11 @@ from urllib.parse import quote, unquote
 
 from cloudevents.core.base import BaseCloudEvent
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary, to_binary
+from cloudevents.core.exceptions import BaseCloudEventException
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
-from evcat.upcast.errors import UnresolvableSchemaVersion
+from evcat.upcast.errors import InvalidStoredEvent, UnresolvableSchemaVersion
 from evcat.upcast.runtime import StoredEvent, Upcaster, UpcastEvent
 from evcat.upcast.schemas import NodeKey
 from evcat.upcast.wire import WireUpcaster, read_header
@@ -80,7 +81,7 @@ class CloudEventUpcaster:
         if match and index.has((match["name"], int(match["version"]))):
             return _Found((match["name"], int(match["version"])), "suffix")
         version = event.get_extension(self.config.version_attribute)
-        if version is not None and str(version).isdigit() and index.has((kind, int(version))):
+        if version is not None and _is_number(str(version)) and index.has((kind, int(version))):
             return _Found((kind, int(version)), "attribute")
         data = event.get_data()
         if isinstance(data, bytes) and data[:1] == b"\x00" and len(data) >= 5:
@@ -155,7 +156,7 @@ class CloudEventUpcaster:
 
     def upcast_structured(self, body: bytes) -> list[bytes]:
         """A structured-mode JSON CloudEvent body in, one body per resulting event out."""
-        event = _FORMAT.read(CloudEvent, body)
+        event = _read_structured(body)
         results = self.upcast(event)
         if results == [event]:
             return [body]
@@ -165,7 +166,7 @@ class CloudEventUpcaster:
         """A binary-mode Kafka record (``ce_*`` headers) in, one record per resulting event."""
         headers = {k.lower(): v for k, v in message.headers.items()}
         if "ce_specversion" not in headers:
-            event = _FORMAT.read(CloudEvent, message.value)
+            event = _read_structured(message.value)
             return [
                 KafkaMessage(
                     {"content-type": _FORMAT.get_content_type().encode()},
@@ -186,6 +187,18 @@ class CloudEventUpcaster:
             record = to_binary(item, _FORMAT)
             out.append(KafkaMessage(record.headers, message.key, record.value))
         return out
+
+
+def _read_structured(body: bytes) -> BaseCloudEvent:
+    """A structured-mode JSON CloudEvent, or 400 saying what the SDK found wrong with it."""
+    try:
+        return _FORMAT.read(CloudEvent, body)
+    except (BaseCloudEventException, ValueError) as error:  # ValueError: JSON, time, base64
+        raise InvalidStoredEvent(f"not a valid structured-mode CloudEvent: {error}"[:600]) from None
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _from_dataschema(url: str, node_for_id: Callable[[int], NodeKey]) -> _Found | None:

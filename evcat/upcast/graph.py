@@ -20,6 +20,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from evcat.errors import UnprocessableError
 from evcat.upcast.errors import GraphError, Problem
 from evcat.upcast.graph_model import (
     MAX_STEPS,
@@ -43,11 +44,37 @@ __all__ = [
     "NodeKey",
     "Target",
     "VersionGraph",
+    "check_target",
 ]
 
 LATEST = "latest"
+MAX_VERSION = 2**31 - 1
 Target = str | int | Mapping[str, int | str]
 """``"latest"``, a version of the terminal type, or a version per type name."""
+
+
+def check_target(target: object) -> Target:
+    """A reader's target as the graph reads it, or 422 naming what to send instead.
+
+    Versions given as digit strings (``"2"``, from a query string) become numbers.
+    """
+    if isinstance(target, Mapping):
+        return {
+            str(name): _target_version(value, f"target[{name!r}]") for name, value in target.items()
+        }
+    return _target_version(target, "target")
+
+
+def _target_version(value: object, where: str) -> int | str:
+    if value == LATEST:
+        return LATEST
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_VERSION:
+        return value
+    raise UnprocessableError(
+        f"{where} must be 'latest' or a version number from 1 to {MAX_VERSION}, not {value!r:.80}"
+    )
 
 
 class VersionGraph:

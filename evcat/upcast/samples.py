@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import random
 import string
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,6 +59,12 @@ def _avro_boundary(schema: Any, named: dict[str, Any], variant: int, depth: int 
     kind = schema["type"] if isinstance(schema, dict) else schema
     if isinstance(kind, dict | list):
         return _avro_boundary(kind, named, variant, depth)
+    logical = schema.get("logicalType") if isinstance(schema, dict) else None
+    if logical == "uuid" and kind == "string":
+        return str(uuid.UUID(int=0 if variant % 2 == 0 else 2**128 - 1))
+    if logical and kind in _RANGES:
+        # Dates and times are read back as such: the extremes of int and long are not dates.
+        return variant % 2
     simple = {
         "null": None,
         "boolean": variant % 2 == 0,
@@ -105,10 +112,11 @@ def _avro(parsed: ParsedSchema, count: int, seed: int) -> list[Any]:
         buffer = io.BytesIO()
         try:
             fastavro.schemaless_writer(buffer, schema, candidate)
+            buffer.seek(0)
+            # Logical types are checked on reading (a uuid string, a date in range).
+            out.append(fastavro.schemaless_reader(buffer, schema, None))
         except (ValueError, TypeError, OverflowError, AttributeError):
             continue
-        buffer.seek(0)
-        out.append(fastavro.schemaless_reader(buffer, schema, None))
     return out
 
 

@@ -37,7 +37,7 @@ from evcat.upcast.errors import (
     SpecError,
     ValidationFailedError,
 )
-from evcat.upcast.graph import LATEST, Edge, Target, VersionGraph
+from evcat.upcast.graph import LATEST, Edge, Target, VersionGraph, check_target
 from evcat.upcast.models import UpcasterRow
 from evcat.upcast.runtime import Upcaster
 from evcat.upcast.schemas import SchemaIndex
@@ -165,6 +165,7 @@ class UpcastService:
 
     def upcaster(self, target: Target = LATEST) -> Upcaster:
         """An upcaster to ``target`` over the current registry (built once per epoch)."""
+        target = check_target(target)
         snapshot = self.snapshot()
         key = target_key(target)
         upcaster = self._upcasters.get(key)

@@ -188,6 +188,12 @@ def parse_spec(document: Any, **defaults: Any) -> UpcasterSpec:
     problems: list[Problem] = []
     if not isinstance(document, Mapping):
         raise SpecError([Problem("INVALID_DOCUMENT", "an upcaster is a mapping")])
+    try:  # it is fingerprinted and stored as JSON, by orjson
+        orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError as exc:  # "Integer exceeds 64-bit range", a YAML !!set...
+        raise SpecError(
+            [Problem("INVALID_DOCUMENT", f"the document cannot be stored as JSON: {exc}")]
+        ) from None
     unknown = sorted(set(document) - _TOP_KEYS)
     if unknown:
         problems.append(Problem("INVALID_DOCUMENT", f"unknown keys {unknown}"))
