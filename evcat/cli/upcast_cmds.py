@@ -1,6 +1,9 @@
 """``evcat upcast``: read stored events as the version you want, and manage upcasters.
 
-Works on the registry database directly (``--db``, EVCAT_DB_URL), like ``evcat serve``.
+Works on the registry database directly (``--db``, EVCAT_DB_URL), like ``evcat serve``; or,
+for ``run``, ``plan``, ``check`` and ``ancestors``, on a running evcat server (``--registry``,
+EVCAT_URL, with the connection options of the other registry commands): its contents are read
+over HTTP once (``evcat.cli.upcast_remote``) and the upcasting runs here, as with ``--db``.
 Inputs of ``evcat upcast run``: JSON Lines of stored events (``{"type", "version", "data",
 "id", "stream_id"...}``), JSON Lines of structured CloudEvents (detected by ``specversion``),
 or an Avro container file (``--format avro --type T``).
@@ -8,6 +11,7 @@ or an Avro container file (``--format avro --type T``).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -19,12 +23,16 @@ import orjson
 import typer
 
 from evcat.cli.errors import UserError, user_errors
+from evcat.cli.options import PasswordOpt, RegistryOpt, TokenOpt, UserOpt
 
 upcast_app = typer.Typer(
     help="Upcast stored events to a target version; manage upcasters.", no_args_is_help=True
 )
 
-DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (EVCAT_DB_URL).")]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (EVCAT_DB_URL); or read a server with --registry."),
+]
 TargetOpt = Annotated[str, typer.Option(help="latest, or a version of the terminal type.")]
 ModulesOpt = Annotated[
     list[str] | None,
@@ -48,6 +56,47 @@ def _service(db: str | None, modules: list[str] | None, code_drift: str = "warn"
         upgrade(settings.db_url)
     registry = Registry(make_engine(settings.db_url), settings)
     return UpcastService(registry, code_modules=modules or (), code_drift=code_drift)
+
+
+def _remote_url(ctx: typer.Context, db: str | None, registry: str | None) -> str | None:
+    """The server to read the registry from, or None to read the database.
+
+    ``--db`` and ``--registry`` on one command line are refused. A flag beats an environment
+    variable; with neither flag EVCAT_DB_URL beats EVCAT_URL (what ``evcat upcast`` read before
+    it had ``--registry``), and with neither of those the default database is read.
+    """
+    source = ctx.get_parameter_source("registry")  # typer's (vendored) click enum: by name
+    flagged = source is not None and source.name == "COMMANDLINE"
+    if db is not None and registry and flagged:
+        raise UserError(
+            "pass either --db (read the registry's database) or --registry (read an evcat "
+            "server over HTTP), not both"
+        )
+    if db is not None or not registry:
+        return None
+    if not flagged and os.environ.get("EVCAT_DB_URL"):
+        return None
+    return registry
+
+
+def _upcasts(
+    ctx: typer.Context,
+    db: str | None,
+    connection: tuple[str | None, str | None, str | None, str | None],
+    modules: list[str] | None,
+) -> Any:
+    """What the read commands need (``upcaster(target)``, ``problems()``), from a database
+    (an ``UpcastService``) or from a server (a ``RemoteUpcasts``)."""
+    registry, user, password, token = connection
+    url = _remote_url(ctx, db, registry)
+    if url is None:
+        return _service(db, modules)
+    from evcat.cli.client import Connection
+    from evcat.cli.upcast_remote import fetch_contents
+
+    with Connection(url, user, password, token).client() as client:
+        contents = fetch_contents(client)
+    return contents.upcasts(modules or ())
 
 
 def _target(text: str) -> str | int:
@@ -78,6 +127,7 @@ def _progress(total: int | None) -> Any:
 
 @upcast_app.command("run")
 def run(
+    ctx: typer.Context,
     source: Annotated[Path, typer.Argument(help="Input file; - for standard input.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file.")] = None,
     db: DbOpt = None,
@@ -105,23 +155,30 @@ def run(
         Path | None, typer.Option(help="Where quarantined events go (streaming mode).")
     ] = None,
     modules: ModulesOpt = None,
+    registry: RegistryOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    token: TokenOpt = None,
 ) -> None:
     """Upcast a file of stored events.
 
     Example: evcat upcast run events.jsonl -o upcast.jsonl --target latest
     Bulk:    evcat upcast run events.jsonl --workers 2 --out-dir migrated/
+    Remote:  evcat upcast run events.jsonl --registry http://localhost:8081
     """
     with user_errors():
         if on_error not in ("fail", "skip", "quarantine"):
             raise UserError("--on-error is fail, skip or quarantine")
-        service = _service(db, modules)
+        service = _upcasts(ctx, db, (registry, user, password, token), modules)
         if workers > 1 or out_dir is not None:
             from evcat.upcast.bulk import BulkJob, run_bulk
 
             if out_dir is None or str(source) == "-":
                 raise UserError("bulk mode needs an input file and --out-dir")
+            # Remote: the workers get the fetched contents instead of a database URL.
+            contents = getattr(service, "contents", None)
             job = BulkJob(
-                service.registry.settings.db_url,
+                "" if contents is not None else service.registry.settings.db_url,
                 source,
                 out_dir,
                 _target(target),
@@ -130,6 +187,7 @@ def run(
                 on_error,
                 tuple(modules or ()),
                 partition,
+                contents,
             )
             service.upcaster(job.target).check()
             typer.echo(orjson.dumps(run_bulk(job)).decode(), err=True)
@@ -217,15 +275,21 @@ def _avro(upcaster: Any, source: Path, output: Path | None, event_type: str | No
 
 @upcast_app.command("plan")
 def plan(
+    ctx: typer.Context,
     event_type: str,
     version: int,
     db: DbOpt = None,
     target: TargetOpt = "latest",
     modules: ModulesOpt = None,
+    registry: RegistryOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    token: TokenOpt = None,
 ) -> None:
     """The edges (and their operations) an event version goes through."""
     with user_errors():
-        upcaster = _service(db, modules).upcaster(_target(target))
+        connection = (registry, user, password, token)
+        upcaster = _upcasts(ctx, db, connection, modules).upcaster(_target(target))
         for label, steps in upcaster.explain(event_type, version):
             typer.echo(label)
             for step in steps:
@@ -233,10 +297,18 @@ def plan(
 
 
 @upcast_app.command("check")
-def check(db: DbOpt = None, modules: ModulesOpt = None) -> None:
+def check(
+    ctx: typer.Context,
+    db: DbOpt = None,
+    modules: ModulesOpt = None,
+    registry: RegistryOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    token: TokenOpt = None,
+) -> None:
     """Validate the whole version graph; exit 1 and list the problems if any."""
     with user_errors():
-        problems = _service(db, modules).problems()
+        problems = _upcasts(ctx, db, (registry, user, password, token), modules).problems()
     for problem in problems:
         typer.echo(str(problem))
     if problems:
@@ -275,8 +347,18 @@ def pin(
 
 
 @upcast_app.command("ancestors")
-def ancestors(event_type: str, db: DbOpt = None, modules: ModulesOpt = None) -> None:
+def ancestors(
+    ctx: typer.Context,
+    event_type: str,
+    db: DbOpt = None,
+    modules: ModulesOpt = None,
+    registry: RegistryOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    token: TokenOpt = None,
+) -> None:
     """Every type and version whose events can be read as EVENT_TYPE (for store queries)."""
     with user_errors():
-        for name, versions in _service(db, modules).upcaster().ancestors(event_type):
+        upcasts = _upcasts(ctx, db, (registry, user, password, token), modules)
+        for name, versions in upcasts.upcaster().ancestors(event_type):
             typer.echo(f"{name} {','.join(str(v) for v in versions)}")

@@ -3,16 +3,56 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from evcat.registry.formats import ParsedSchema
 from evcat.upcast.checking import check_spec
-from evcat.upcast.code import CodeUpcaster
+from evcat.upcast.code import CodePin, CodeUpcaster, check_drift, registered
 from evcat.upcast.errors import Problem
 from evcat.upcast.graph import LATEST, Edge, Target, VersionGraph
 from evcat.upcast.implicit import implicit_finder
 from evcat.upcast.runtime import Upcaster
 from evcat.upcast.schemas import NodeKey, SchemaIndex
-from evcat.upcast.spec import CODE, EMIT, UpcasterSpec
+from evcat.upcast.spec import CODE, EMIT, UpcasterSpec, parse_spec
+
+
+@dataclass(frozen=True)
+class StoredEdge:
+    """One stored upcaster edge, as the database row or the REST API's answer gives it.
+
+    ``document`` is the stored document (a declarative upcaster in canonical form, or for a
+    pinned Python upcaster its description); ``fingerprint`` is the document's, or for code
+    the SHA-256 of its source (the pin).
+    """
+
+    event: str
+    from_version: int
+    fingerprint: str
+    code_ref: str | None = None
+    document: Mapping[str, Any] | None = None
+
+
+def declared_upcasters(
+    edges: Iterable[StoredEdge], code_modules: Sequence[str] = (), code_drift: str = "warn"
+) -> tuple[list[UpcasterSpec], list[CodeUpcaster]]:
+    """The declarative specs and the pinned Python upcasters of stored edges, in their order.
+
+    Python upcasters come from ``code_modules``; their pins are checked against that code
+    (``check_drift``: missing code is an error, changed code a warning or, with ``code_drift``
+    ``fail``, an error).
+    """
+    edges = list(edges)
+    specs = [parse_spec(e.document) for e in edges if e.code_ref is None and e.document]
+    pins = [
+        CodePin(e.event, e.from_version, e.code_ref, e.fingerprint)
+        for e in edges
+        if e.code_ref is not None
+    ]
+    available = {item.ref: item for item in registered(code_modules)}
+    if pins:
+        check_drift(pins, available.values(), code_drift)
+    return specs, [available[pin.ref] for pin in pins]
 
 
 def spec_edge(spec: UpcasterSpec, *, override: bool = False) -> Edge:

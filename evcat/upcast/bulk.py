@@ -35,7 +35,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -49,6 +49,9 @@ from evcat.upcast.jsonio import json_default, jsonable
 from evcat.upcast.runtime import StoredEvent, Upcaster, UpcastEvent
 from evcat.upcast.service import UpcastService
 from evcat.upcast.stream import StreamCounts, upcast_one
+
+if TYPE_CHECKING:
+    from evcat.cli.upcast_remote import RegistryContents
 
 RANGE = "range"
 STREAM = "stream"
@@ -70,6 +73,8 @@ class BulkJob:
     on_error: str = "fail"
     code_modules: tuple[str, ...] = ()
     partition: str = RANGE
+    contents: RegistryContents | None = None
+    """A registry's contents read over HTTP (``evcat.cli.upcast_remote``), instead of db_url."""
 
 
 @dataclass
@@ -326,6 +331,8 @@ def run_partition(job: BulkJob, part: int, upcaster: Upcaster | None = None) -> 
     checkpoint = _load(checkpoint_path, job, source_bytes)
     if checkpoint.done:
         return checkpoint
+    if upcaster is None and job.contents is not None:
+        upcaster = job.contents.upcaster(job.target, job.code_modules)
     if upcaster is None:
         registry = Registry(make_engine(job.db_url), Settings(db_url=job.db_url))
         upcaster = UpcastService(registry, code_modules=job.code_modules).upcaster(job.target)

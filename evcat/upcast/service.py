@@ -26,9 +26,15 @@ from sqlmodel import Session
 from evcat.db import read_session, write_session
 from evcat.registry.service import Registry, now_ms
 from evcat.upcast import store
-from evcat.upcast.assemble import build_graph, code_edge, spec_edge
+from evcat.upcast.assemble import (
+    StoredEdge,
+    build_graph,
+    code_edge,
+    declared_upcasters,
+    spec_edge,
+)
 from evcat.upcast.checking import check_spec
-from evcat.upcast.code import CodePin, CodeUpcaster, check_drift, registered
+from evcat.upcast.code import CodeUpcaster, registered
 from evcat.upcast.errors import (
     EdgeExistsError,
     EdgeNotFoundError,
@@ -147,20 +153,9 @@ class UpcastService:
         index = SchemaIndex.from_rows(self.registry.version_index(), self.registry.parsed_by_id)
         with read_session(self.registry.engine) as session:
             rows = store.all_edges(session)
-        specs = [
-            parse_spec(orjson.loads(row.spec_json))
-            for row in rows
-            if row.code_ref is None and row.spec_json
-        ]
-        pins = [
-            CodePin(row.event, row.from_version, row.code_ref, row.fingerprint)
-            for row in rows
-            if row.code_ref is not None
-        ]
-        available = {item.ref: item for item in registered(self.code_modules)}
-        if pins:
-            check_drift(pins, available.values(), self.code_drift)
-        code = [available[pin.ref] for pin in pins]
+        specs, code = declared_upcasters(
+            (stored_edge(row) for row in rows), self.code_modules, self.code_drift
+        )
         return Snapshot(epoch, index, specs, code, build_graph(index, specs, code))
 
     def upcaster(self, target: Target = LATEST) -> Upcaster:
@@ -367,6 +362,12 @@ def store_row_in(session: Session, row: UpcasterRow, replace: bool) -> EdgeRecor
             )
         store.delete_edges(session, [existing])
     return EdgeRecord.of(store.insert_edge(session, row))
+
+
+def stored_edge(row: UpcasterRow) -> StoredEdge:
+    """A stored row in the form ``declared_upcasters`` reads (the REST API's form too)."""
+    document = orjson.loads(row.spec_json) if row.spec_json else None
+    return StoredEdge(row.event, row.from_version, row.fingerprint, row.code_ref, document)
 
 
 def spec_row(spec: UpcasterSpec, report: ValidationReport | None) -> UpcasterRow:
