@@ -17,13 +17,16 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
 
 from evcat.cli.errors import UserError, user_errors
 from evcat.cli.options import PasswordOpt, RegistryOpt, TokenOpt, UserOpt
+
+if TYPE_CHECKING:
+    from evcat.upcast.graph import Target
 
 upcast_app = typer.Typer(
     help="Upcast stored events to a target version; manage upcasters.", no_args_is_help=True
@@ -99,8 +102,11 @@ def _upcasts(
     return contents.upcasts(modules or ())
 
 
-def _target(text: str) -> str | int:
-    return int(text) if text.isdigit() else text
+def _target(text: str) -> Target:
+    """``--target`` as the graph reads it; anything but latest or a version is exit 2."""
+    from evcat.upcast.graph import check_target
+
+    return check_target(text)
 
 
 @contextmanager

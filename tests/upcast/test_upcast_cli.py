@@ -246,3 +246,16 @@ def test_bulk_refuses_an_unknown_partition_mode(db: str, tmp_path: Path) -> None
     result = upcast_run(db, source, "--out-dir", str(tmp_path / "o"), "--partition", "hash")
     assert result.exit_code == 2
     assert "--partition is one of range, stream, not 'hash'" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["²", "0", "abc", "99999999999"])
+def test_a_target_that_is_not_latest_or_a_version_is_a_usage_error(
+    db: str, tmp_path: Path, target: str
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(orjson.dumps(event(1, 1)) + b"\n")
+
+    result = upcast_run(db, source, "--target", target)
+
+    assert result.exit_code == 2
+    assert "target must be 'latest' or a version number" in result.stderr
