@@ -6,11 +6,8 @@ handling as over a database; only the registry's *contents* come over HTTP, once
 - ``GET /schemas?deleted=true``: every subject version with its schema id, type, text and
   references, in one call. Soft-deleted versions are kept aside: they are no event versions,
   but a live schema may reference them.
-- ``GET /v1/events/{subject}/versions/{version}/upcasters`` for every subject version: the
-  stored edges arriving at it and the emit edges leaving it, each with its stored document and
-  fingerprint. evcat has no route that lists every edge at once, so these are sent a few at a
-  time in parallel over one connection pool. The first one doubles as the check that the
-  server is evcat: a Confluent registry answers it with 404.
+- ``GET /v1/upcasters``: every stored edge with its stored document (or code pin) and
+  fingerprint, in one call. A Confluent registry answers it with 404: not evcat.
 
 Schemas are parsed as the registry parses them (``get_format(type).parse(text, references,
 dependencies)``, references resolved through the same listing); stored edges become specs and
@@ -20,19 +17,16 @@ from the modules the caller names, and their pins (``code_ref`` and source hash,
 the edges) are checked against that code as in local mode.
 
 ``RegistryContents`` is plain picklable data, so bulk workers receive it from the parent
-instead of downloading it again. Subjects whose names hold ``/`` (Protobuf file subjects) are
-not asked for edges: the ``/v1`` routes cannot address them (``%2F`` is decoded before
-routing), and such subjects are referenced files, not event types.
+instead of downloading it again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from evcat.cli.client import RegistryClient, RegistryError, quoted
+from evcat.cli.client import RegistryClient, RegistryError
 from evcat.cli.errors import UserError
 from evcat.errors import InvalidSchemaError
 from evcat.registry.formats import ParsedSchema, SchemaReference, get_format
@@ -44,9 +38,6 @@ from evcat.upcast.graph import LATEST, Target, VersionGraph, check_target
 from evcat.upcast.runtime import Upcaster
 from evcat.upcast.schemas import NodeKey, SchemaIndex
 from evcat.upcast.spec import UpcasterSpec
-
-EDGE_REQUESTS_IN_FLIGHT = 8
-"""Edge listings asked for at once: enough to hide the round trips, few enough for any server."""
 
 VersionRow = tuple[str, int, int, bool]
 
@@ -103,31 +94,14 @@ class RemoteUpcasts:
         return self.graph.problems(types)
 
 
-def fetch_contents(
-    client: RegistryClient, *, in_flight: int = EDGE_REQUESTS_IN_FLIGHT
-) -> RegistryContents:
+def fetch_contents(client: RegistryClient) -> RegistryContents:
     """Read every schema version and every stored edge of the evcat server behind ``client``.
 
     Raises ``UserError`` (one line for the user) when the server cannot be reached, refuses
     the credentials, is not a schema registry, or is a schema registry but not evcat.
     """
     versions, schemas = _schemas(client)
-    nodes = sorted({(subject, version) for subject, version, _, _ in versions})
-    addressable = [node for node in nodes if "/" not in node[0]]
-    if not addressable:
-        _probe(client)
-        return RegistryContents(client.url, versions, schemas, ())
-    answers = [_edges_at(client, addressable[0])]  # alone first: it tells whether this is evcat
-    if len(addressable) > 1:
-        with ThreadPoolExecutor(max(1, in_flight)) as pool:
-            try:
-                answers.extend(pool.map(lambda node: _edges_at(client, node), addressable[1:]))
-            except BaseException:
-                pool.shutdown(cancel_futures=True)  # one failure is enough: ask no more
-                raise
-    records = {int(record["id"]): record for answer in answers for record in answer}
-    ordered = sorted(records.values(), key=lambda r: (r["event"], r["from_version"], r["id"]))
-    return RegistryContents(client.url, versions, schemas, tuple(map(_stored_edge, ordered)))
+    return RegistryContents(client.url, versions, schemas, tuple(map(_stored_edge, _edges(client))))
 
 
 # -- reading the answers ----------------------------------------------------------------------
@@ -171,24 +145,17 @@ def _schemas(client: RegistryClient) -> tuple[tuple[VersionRow, ...], dict[int, 
     return tuple(rows), schemas
 
 
-def _edges_path(node: NodeKey) -> str:
-    return f"/v1/events/{quoted(node[0])}/versions/{node[1]}/upcasters"
-
-
-def _not_evcat(client: RegistryClient, path: str) -> UserError:
-    return UserError(
-        f"{client.url} is not an evcat server (GET {path} answered 404: it has no upcaster "
-        "routes, as a Confluent registry has not); point --registry at evcat, or use --db"
-    )
-
-
-def _edges_at(client: RegistryClient, node: NodeKey) -> list[dict[str, Any]]:
-    path = _edges_path(node)
+def _edges(client: RegistryClient) -> list[dict[str, Any]]:
+    path = "/v1/upcasters"
     try:
         answer = client.request("GET", path)
     except RegistryError as error:
         if error.status == 404:
-            raise _not_evcat(client, path) from None
+            raise UserError(
+                f"{client.url} is not an evcat server (GET {path} answered 404: it has no "
+                "upcaster routes, as a Confluent registry has not); point --registry at evcat, "
+                "or use --db"
+            ) from None
         raise
     if not isinstance(answer, list) or not all(
         isinstance(record, dict) and {"id", "event", "from_version", "fingerprint"} <= record.keys()
@@ -196,17 +163,6 @@ def _edges_at(client: RegistryClient, node: NodeKey) -> list[dict[str, Any]]:
     ):
         raise UserError(f"{client.url} did not answer GET {path} with a list of upcasters")
     return answer
-
-
-def _probe(client: RegistryClient) -> None:
-    """Make sure an empty registry is evcat (one with versions is checked by its first edges)."""
-    path = "/v1/upcast/problems"
-    try:
-        client.request("GET", path)
-    except RegistryError as error:
-        if error.status == 404:
-            raise _not_evcat(client, path) from None
-        raise
 
 
 def _stored_edge(record: Mapping[str, Any]) -> StoredEdge:

@@ -177,6 +177,15 @@ def upcast(request: Request, body: UpcastRequest) -> UpcastResponse:
     return UpcastResponse(events=events, wire=frames, cloudevents=cloudevents)
 
 
+@router.get("/upcasters", summary="Every stored upcaster")
+def all_upcasters(request: Request) -> list[EdgeRecord]:
+    """Every edge with its document (or code pin) and fingerprint, by event and version.
+
+    What a client needs to build the same upcaster locally (``evcat upcast --registry``).
+    """
+    return service(request).all_edges()
+
+
 @router.get("/events/{event}/versions/{version}/upcasters", summary="Upcasters of a version")
 def list_upcasters(request: Request, event: str, version: Version) -> list[EdgeRecord]:
     """Upcasters arriving at this version, and emit edges leaving it."""

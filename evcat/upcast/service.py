@@ -307,6 +307,11 @@ class UpcastService:
         with write_session(self.registry.engine) as session:
             return store_row_in(session, row, replace)
 
+    def all_edges(self) -> list[EdgeRecord]:
+        """Every stored edge, by event, source version and id."""
+        with read_session(self.registry.engine) as session:
+            return [EdgeRecord.of(row) for row in store.all_edges(session)]
+
     def edges_at(self, event: str, version: int) -> list[EdgeRecord]:
         """Edges arriving at ``event`` v``version`` (and emits leaving it)."""
         with read_session(self.registry.engine) as session:

@@ -310,3 +310,18 @@ def test_a_batch_above_the_configured_maximum_is_refused(settings: Settings) -> 
 
     assert response.status_code == 400
     assert "at most 1 events" in response.text
+
+
+def test_get_upcasters_lists_every_stored_edge_in_one_answer(lineage: TestClient) -> None:
+    lineage.post(f"/v1/events/{T}/versions/2/upcasters", json={"ops": SPEC_1_2["ops"]})
+
+    response = lineage.get("/v1/upcasters")
+
+    assert response.status_code == 200, response.text
+    [edge] = response.json()
+    assert (edge["event"], edge["from_version"], edge["to_version"]) == (T, 1, 2)
+    assert edge["spec"]["ops"] == SPEC_1_2["ops"]
+    assert (
+        edge["fingerprint"]
+        == lineage.get(f"/v1/events/{T}/versions/2/upcasters").json()[0]["fingerprint"]
+    )

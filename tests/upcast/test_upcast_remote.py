@@ -228,8 +228,8 @@ def test_bulk_workers_get_the_registry_from_the_parent_instead_of_downloading_it
 
     assert result.exit_code == 0, result.output
     assert hop.paths.count("/schemas") == 1
-    edge_listings = [path for path in hop.paths if path.endswith("/upcasters")]
-    assert sorted(edge_listings) == [f"/v1/events/{T}/versions/{v}/upcasters" for v in (1, 2, 3)]
+    assert hop.paths.count("/v1/upcasters") == 1
+    assert [path for path in hop.paths if "/versions/" in path] == []
 
 
 @pytest.mark.parametrize(
