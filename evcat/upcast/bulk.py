@@ -11,7 +11,7 @@ Two ways to split the work between workers (``--partition``):
   stream go to one worker and one part file, in order: the part files can be loaded
   independently, in parallel. Every worker reads the whole input itself (finding the stream
   id with a cheap scan of the raw line, ``stream_key``, so only its own events are parsed);
-  that scan is the price of this split (1.45x for 2 workers against 1.8x by range, see
+  that scan is the price of this split (1.45x for 2 workers against 1.7-1.8x by range, see
   docs/benchmarks.md).
 
 Either way each worker appends JSON Lines to its own part file; no event crosses a process
