@@ -7,14 +7,24 @@ renders the same errors as RFC 7807 problems. Raising one of these is how any la
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 def problem(status: int, code: int, message: str) -> dict[str, object]:
-    """``message`` as an RFC 7807 problem: the shape of every error on the ``/v1`` routes."""
+    """``message`` as an RFC 7807 problem: the shape of every error on the ``/v1`` routes.
+
+    The type is ``about:blank``, so the title is the status's phrase (RFC 7807, 4.2): the
+    same for every occurrence. What went wrong and how to fix it is the ``detail``.
+    """
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = f"HTTP {status}"
     return {
         "type": "about:blank",
-        "title": message.split(":")[0][:80],
+        "title": title,
         "status": status,
         "detail": message,
         "error_code": code,

@@ -44,6 +44,16 @@ def test_v1_errors_are_problem_details(client: httpx.Client) -> None:
     assert problem["detail"]
 
 
+def test_a_problem_title_is_the_status_phrase_whatever_the_detail(client: httpx.Client) -> None:
+    broken = client.post("/v1/subjects/orders-value/compatibility", json=body("{broken"))
+    empty = client.post("/v1/subjects/orders-value/compatibility", json=body(""))
+    missing = client.get("/v1/nothing-here")
+
+    assert broken.json()["detail"] != empty.json()["detail"]
+    assert broken.json()["title"] == empty.json()["title"] == "Unprocessable Entity"
+    assert missing.json()["title"] == "Not Found"
+
+
 def test_v1_unknown_route_is_a_problem_404(client: httpx.Client) -> None:
     answer = client.get("/v1/nothing-here")
     assert answer.status_code == 404
