@@ -175,7 +175,10 @@ class CloudEventUpcaster:
                 )
                 for item in self.upcast(event)
             ]
-        event = from_binary(message, _FORMAT)
+        try:
+            event = from_binary(message, _FORMAT)
+        except (BaseCloudEventException, ValueError) as error:
+            raise InvalidStoredEvent(f"not a valid binary-mode CloudEvent: {error}"[:600]) from None
         if message.value[:1] == b"\x00":
             # The SDK would read framed bytes as text; the frame is what the data is.
             event = CloudEvent(event.get_attributes(), bytes(message.value))

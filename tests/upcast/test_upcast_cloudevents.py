@@ -15,7 +15,7 @@ from cloudevents.core.v1.event import CloudEvent
 
 from evcat.upcast import parse_spec, upcaster_for
 from evcat.upcast.cloudevent import CloudEventUpcaster
-from evcat.upcast.errors import UnresolvableSchemaVersion
+from evcat.upcast.errors import InvalidStoredEvent, UnresolvableSchemaVersion
 from evcat.upcast.wire import header, read_header
 from tests.upcast.order_schemas import ORDER, SCHEMAS, V1, V1_EVENT, V5, avro, code, specs
 
@@ -86,6 +86,26 @@ def test_ac_ce_binary_kafka_record_gets_the_same_result() -> None:
     check_v5(attributes, orjson.loads(out.value))
     assert out.key == b"key-1"
     assert attributes["time"] == "2024-05-06T07:08:09Z"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [{"ce_time": b"yesterday"}, {"ce_specversion": b"9.9"}, {"ce_source": None}],
+    ids=["bad-time", "unknown-specversion", "no-source"],
+)
+def test_a_binary_kafka_record_the_sdk_rejects_is_invalid_stored_event(
+    broken: dict[str, bytes | None],
+) -> None:
+    headers = {f"ce_{k}": str(v).encode() for k, v in ATTRIBUTES.items() if k != "datacontenttype"}
+    headers["ce_time"] = b"2024-05-06T07:08:09Z"
+    for key, value in broken.items():
+        if value is None:
+            del headers[key]
+        else:
+            headers[key] = value
+
+    with pytest.raises(InvalidStoredEvent, match="not a valid binary-mode CloudEvent"):
+        upcaster().upcast_kafka(KafkaMessage(headers, None, orjson.dumps(V1_EVENT)))
 
 
 def test_ac_ce_a_version_found_only_in_the_type_suffix_is_resolved() -> None:
