@@ -16,6 +16,7 @@ from pathlib import Path
 from evcat.catalog.service import Catalog
 from evcat.web.pages import Site
 from evcat.web.render import Links, Page, render, static_name
+from evcat.web.upcasting import Upcasting, upcast_service
 
 # Resource kinds with one page per id: URL segment, catalog kind, page builder.
 _RESOURCES: tuple[tuple[str, str, Callable[[Site, str], Page]], ...] = (
@@ -51,7 +52,9 @@ def _pages(site: Site) -> Iterator[tuple[str, Page]]:
 def build_site(catalog: Catalog, directory: Path) -> list[Path]:
     """Write every page and the stylesheet under ``directory``; returns the files written."""
     written: list[Path] = []
-    for relative, page in _pages(Site(catalog)):
+    # One upcast service for the whole export: its snapshot and routes are built once.
+    site = Site(catalog, Upcasting(upcast_service(catalog.registry)))
+    for relative, page in _pages(site):
         target = directory / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         # Pages sit at most one folder deep, so the way back to the root is "" or "../".

@@ -17,6 +17,7 @@ from evcat.catalog.views import View, Views
 from evcat.registry.entities import StoredSchema
 from evcat.registry.formats import AVRO, JSON
 from evcat.web.render import Page
+from evcat.web.upcasting import Upcasting
 
 
 def readable(schema: StoredSchema) -> str:
@@ -59,8 +60,11 @@ def _field_rows(catalog: Catalog, view: View, chosen: EventVersion) -> list[dict
     ]
 
 
-def event_page(catalog: Catalog, views: Views, name: str, version: int | None) -> Page:
-    """An event: owner, domain, versions, one version's fields and schema, its data flows."""
+def event_page(
+    catalog: Catalog, views: Views, upcasting: Upcasting, name: str, version: int | None
+) -> Page:
+    """An event: owner, domain, versions, one version's fields and schema, its data flows,
+    and how each backing subject's old versions are read as its latest."""
     view = views.event(name)
     full = view["id"]
     chosen: EventVersion | None = None
@@ -73,6 +77,7 @@ def event_page(catalog: Catalog, views: Views, name: str, version: int | None) -
         "schema": readable(catalog.registry.schema_by_id(chosen.schema_id)) if chosen else None,
         "classification": _classification(view),
         "numbers": [v["version"] for v in view["versions"]],
+        "readings": upcasting.readings([held["subject"] for held in view["subjects"]]),
     }
     return Page("event.html", view.get("name") or full, context)
 

@@ -14,6 +14,7 @@ from evcat.catalog.views import View, Views
 from evcat.web import events as event_pages
 from evcat.web.lineage import flows
 from evcat.web.render import Page
+from evcat.web.upcasting import Upcasting, upcast_service
 
 # The kinds a search looks through, with the keys of each view it matches against.
 _SEARCHED = {
@@ -43,12 +44,17 @@ def _domain_tree(domains: list[View]) -> list[tuple[View, int]]:
 
 
 class Site:
-    """The pages of one catalog."""
+    """The pages of one catalog.
 
-    def __init__(self, catalog: Catalog) -> None:
+    ``upcasting`` should be made once per app (or per export) and shared: it keeps what it
+    read per registry write epoch. Without one, the site makes its own.
+    """
+
+    def __init__(self, catalog: Catalog, upcasting: Upcasting | None = None) -> None:
         self.catalog = catalog
         self.views = Views(catalog)
         self.registry = catalog.registry
+        self.upcasting = upcasting or Upcasting(upcast_service(catalog.registry))
 
     def home(self, query: str = "") -> Page:
         """Counts, domains with their events, every other resource; or search results."""
@@ -93,7 +99,7 @@ class Site:
         return Page("home.html", "Event catalog", context)
 
     def event(self, name: str, version: int | None = None) -> Page:
-        return event_pages.event_page(self.catalog, self.views, name, version)
+        return event_pages.event_page(self.catalog, self.views, self.upcasting, name, version)
 
     def diff(self, name: str, old: int, new: int) -> Page:
         return event_pages.diff_page(self.catalog, self.views, name, old, new)

@@ -17,8 +17,10 @@ from fastapi.staticfiles import StaticFiles
 
 from evcat.catalog.http import catalog_of
 from evcat.errors import EvcatError, NotFoundError
+from evcat.upcast.api import service as upcast_service_of
 from evcat.web.pages import Site
 from evcat.web.render import Links, Page, render
+from evcat.web.upcasting import Upcasting
 
 router = APIRouter(prefix="/catalog", include_in_schema=False)
 LINKS = Links()
@@ -31,6 +33,17 @@ def error_page(status: int, message: str) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
+def upcasting_of(request: Request) -> Upcasting:
+    """The app's upcaster view, made on first use over the app's one upcast service (the
+    ``/v1`` upcast routes' own), so pages share its per-epoch snapshot and routes."""
+    state = request.app.state
+    found: Upcasting | None = getattr(state, "catalog_upcasting", None)
+    if found is None:
+        found = Upcasting(upcast_service_of(request))
+        state.catalog_upcasting = found
+    return found
+
+
 def _show(request: Request, build: Callable[[Site], Page]) -> HTMLResponse:
     """Render the page ``build`` makes, or an error page for what the catalog refused."""
     given = (*request.path_params.values(), *request.query_params.values())
@@ -38,7 +51,7 @@ def _show(request: Request, build: Callable[[Site], Page]) -> HTMLResponse:
         # No database can look up a NUL character; say so instead of failing in the query.
         return error_page(400, "The address holds a NUL (%00) character; remove it")
     try:
-        page = build(Site(catalog_of(request)))
+        page = build(Site(catalog_of(request), upcasting_of(request)))
     except NotFoundError as error:
         return error_page(404, error.message)
     except EvcatError as error:

@@ -66,3 +66,20 @@ def test_reader_searches_from_the_header(page: Page, site_url: str) -> None:
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("billing")
     expect(page.get_by_role("link", name="Billing service")).to_be_visible()
+
+
+def test_reader_jumps_to_how_old_versions_are_read(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}/catalog/events/shop.OrderPlaced")
+    page.get_by_role("link", name="How old versions are read").click()
+    expect(page).to_have_url(f"{site_url}/catalog/events/shop.OrderPlaced#reading-h")
+    section = page.get_by_role("region", name="Reading old versions")
+    expect(section.get_by_role("heading", level=2, name="Reading old versions")).to_be_in_viewport()
+    expect(
+        section.get_by_role("heading", level=3, name="Subject shop.orders-value")
+    ).to_be_visible()
+    routes = section.get_by_role("heading", level=4, name="How each version is read")
+    expect(routes).to_be_visible()
+    expect(section.get_by_role("heading", level=4, name="Stored upcasters")).to_be_visible()
+    operations = section.get_by_role("list", name="Operations")
+    expect(operations.get_by_role("listitem")).to_have_text("set_default currency")
+    expect(page.get_by_role("cell", name="Already the latest: read as stored.")).to_be_visible()

@@ -46,6 +46,15 @@ def test_static_event_page_shows_the_same_content_as_the_live_one(site: Path) ->
     assert "Fields of version 2" in shown
 
 
+def test_static_event_page_shows_how_old_versions_are_read(site: Path) -> None:
+    for name in ("shop.OrderPlaced.html", "shop.OrderPlaced.v1.html"):
+        shown = text((site / "events" / name).read_text(encoding="utf-8"))
+        assert "Reading old versions Stored events keep" in shown
+        assert "resolution shop.orders-value@1->2 (sha256:" in shown
+        assert "set_default currency" in shown
+        assert "version 2 Already the latest" in shown
+
+
 def test_static_site_has_a_page_per_version_and_diff_and_its_stylesheet(site: Path) -> None:
     assert (site / "events" / "shop.OrderPlaced.v1.html").is_file()
     assert (site / "events" / "shop.OrderPlaced.diff-1-2.html").is_file()

@@ -57,3 +57,39 @@ def test_subject_holding_a_slash_has_its_page(own_web: httpx.Client) -> None:
     response = own_web.get(f"/catalog/subjects/{quote(subject, safe='')}")
     assert response.status_code == 200
     assert "acme/orders/probe.avsc" in text(response.text)
+
+
+def test_hostile_upcaster_document_is_escaped_on_the_event_page(own_web: httpx.Client) -> None:
+    # No "/" in the subject: the /v1 upcaster routes cannot address such a subject.
+    subject = "<svg onload=alert(5)>-value"
+    quoted = quote(subject, safe="")
+    config = own_web.put(f"/config/{quoted}", json={"compatibility": "NONE"})
+    assert config.status_code == 200, config.text
+    for extra in ("name", "full_name"):
+        schema = orjson.dumps(
+            {
+                "type": "record",
+                "name": "Hostile",
+                "namespace": "probe",
+                "fields": [{"name": "id", "type": "string"}, {"name": extra, "type": "string"}],
+            }
+        ).decode()
+        registered = own_web.post(f"/subjects/{quoted}/versions", json={"schema": schema})
+        assert registered.status_code == 200, registered.text
+    document = {
+        "description": HOSTILE,
+        "ops": [
+            {"rename": {"from": "name", "to": "full_name"}},
+            {"set": {"path": "id", "value": '"><img src=x onerror="alert(4)">'}},
+        ],
+    }
+    added = own_web.post(f"/v1/events/{quoted}/versions/2/upcasters", json=document)
+    assert added.status_code == 201, added.text
+    html = own_web.get("/catalog/events/probe.Hostile").text
+    assert HOSTILE not in html
+    assert "<img src=x" not in html
+    assert "<svg" not in html
+    shown = text(html)
+    assert f"Subject {subject}" in shown
+    assert 'set(path=id, value="><img src=x onerror="alert(4)">)' in shown
+    assert f'"description": "{HOSTILE}"' in shown
