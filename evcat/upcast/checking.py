@@ -44,7 +44,9 @@ def check_ops_between(
     label_versions: tuple[int, ...] | None = None,
     when: Expression | None = None,
 ) -> list[Op]:
-    """Check ``ops`` from ``source``'s shape to ``target``'s; returns the generated ops."""
+    """Check ``ops`` from ``source``'s shape to ``target``'s; returns the ops to compile:
+    ``ops`` as checked (a ``for_each`` completed by its elements' conformance), then the
+    generated ones."""
     versions = label_versions if label_versions is not None else (source[1], target[1])
     for node in (source, target):
         if not index.has(node):
@@ -56,7 +58,7 @@ def check_ops_between(
                     versions,
                 )
             )
-            return []
+            return list(ops)
     source_shape, target_shape = index.shape(source), index.shape(target)
     ctx = CheckContext(
         source_shape.shape, target_shape.shape, event_type=source[0], versions=versions
@@ -68,7 +70,8 @@ def check_ops_between(
     project = target_shape.schema_type != JSON or not target_shape.shape.open
     conformance = check_ops(ops, ctx, project=project)
     problems.extend(ctx.problems)
-    return conformance_ops(conformance)
+    checked = [ctx.checked.get(position, op) for position, op in enumerate(ops)]
+    return [*checked, *conformance_ops(conformance)]
 
 
 def check_spec(spec: UpcasterSpec, index: SchemaIndex) -> CheckedSpec:
@@ -78,7 +81,7 @@ def check_spec(spec: UpcasterSpec, index: SchemaIndex) -> CheckedSpec:
     if spec.kind == EMIT:
         for child in spec.emit:
             node = (child.event_type, child.version)
-            generated = check_ops_between(
+            child_ops = check_ops_between(
                 child.ops,
                 index,
                 source,
@@ -87,13 +90,14 @@ def check_spec(spec: UpcasterSpec, index: SchemaIndex) -> CheckedSpec:
                 label_versions=(spec.from_version,),
                 when=child.when,
             )
-            result.emit_ops.append([*child.ops, *generated])
+            result.emit_ops.append(child_ops)
         return result
     assert spec.to_version is not None
     target = (spec.to_type, spec.to_version)
-    result.generated = check_ops_between(spec.ops, index, source, target, result.problems)
-    result.ops = [*spec.ops, *result.generated]
+    result.ops = check_ops_between(spec.ops, index, source, target, result.problems)
+    result.generated = result.ops[len(spec.ops) :]
     if spec.downcast is not None:
-        generated = check_ops_between(spec.downcast, index, target, source, result.problems)
-        result.downcast_ops = [*spec.downcast, *generated]
+        result.downcast_ops = check_ops_between(
+            spec.downcast, index, target, source, result.problems
+        )
     return result

@@ -23,6 +23,7 @@ from evcat.upcast.graph import Edge
 from evcat.upcast.implicit import ImplicitStep
 from evcat.upcast.ops import DATA_ERRORS, EventDropped, compile_ops
 from evcat.upcast.ops_base import Op
+from evcat.upcast.ops_each import ForEach
 from evcat.upcast.ops_values import FromMetadata
 from evcat.upcast.schemas import NodeKey, SchemaIndex
 from evcat.upcast.spec import UpcasterSpec
@@ -56,7 +57,10 @@ class CompiledEdge:
 
 
 def _reads_envelope(ops: Sequence[Op]) -> bool:
-    return any(isinstance(op, FromMetadata) for op in ops)
+    return any(
+        isinstance(op, FromMetadata) or (isinstance(op, ForEach) and _reads_envelope(op.ops))
+        for op in ops
+    )
 
 
 def _ops_stage(ops: Sequence[Op], label: str) -> Stage | None:

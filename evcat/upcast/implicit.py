@@ -111,10 +111,9 @@ def _generated(
     r: ParsedSchema,
 ) -> Implicit:
     problems: list[Problem] = []
-    generated = check_ops_between(ops, index, (event, older), (event, newer), problems)
+    all_ops = tuple(check_ops_between(ops, index, (event, older), (event, newer), problems))
     if problems:
         return Implicit(reason="; ".join(str(p) for p in problems[:3]))
-    all_ops = (*ops, *generated)
     step = ImplicitStep(tuple(op.describe() for op in all_ops), ops=all_ops)
     return _edge(event, older, newer, _fingerprint(w, r), step)
 

@@ -9,11 +9,14 @@ from evcat.upcast.context import UpcastContext
 from evcat.upcast.errors import Problem, UpcastFailed
 from evcat.upcast.ops_base import EventDropped, Op, OpArgumentError, OpFn
 from evcat.upcast.ops_convert import CONVERT_OPS
+from evcat.upcast.ops_each import EACH_OPS
 from evcat.upcast.ops_fields import FIELD_OPS, Drop, Select
 from evcat.upcast.ops_values import VALUE_OPS, SetDefault
 from evcat.upcast.static import CheckContext, Conformance
 
-OPERATIONS: dict[str, type[Op]] = {op.name: op for op in (*FIELD_OPS, *VALUE_OPS, *CONVERT_OPS)}
+OPERATIONS: dict[str, type[Op]] = {
+    op.name: op for op in (*FIELD_OPS, *VALUE_OPS, *CONVERT_OPS, *EACH_OPS)
+}
 Transform = Callable[[dict[str, Any], UpcastContext], None]
 # Errors an operation may raise on a payload it cannot handle; anything else is a bug.
 DATA_ERRORS = (TypeError, ValueError, ArithmeticError, KeyError, IndexError, AttributeError)

@@ -17,7 +17,7 @@ for target fields with defaults that nothing wrote (what Avro resolution does im
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evcat.upcast.errors import Problem
 from evcat.upcast.paths import Path, show
@@ -32,6 +32,9 @@ from evcat.upcast.shapes_model import (
     record,
     record_of,
 )
+
+if TYPE_CHECKING:
+    from evcat.upcast.ops_base import Op
 
 
 @dataclass
@@ -101,6 +104,9 @@ class CheckContext:
         self.event_type = event_type
         self.versions = versions
         self.op = 0
+        self.checked: dict[int, Op] = {}
+        """Operations the check completed, by index, to compile in place of the declared ones
+        (``for_each`` with its elements' conformance)."""
 
     # -- reporting ---------------------------------------------------------------------------
 
