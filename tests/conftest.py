@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -68,13 +69,15 @@ def database_url(backend: str, tmp_path: Path) -> str:
 
 
 class LiveServer:
-    """uvicorn serving ``create_app`` in a background thread, on a free port."""
+    """uvicorn serving ``create_app`` (or any ASGI ``app``) in a background thread, on a free
+    port."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings | None = None, *, app: Any = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        assert (settings is None) != (app is None), "serve either settings or an app"
         config = uvicorn.Config(
-            create_app(settings, migrate=True),
+            app if app is not None else create_app(settings, migrate=True),
             host="127.0.0.1",
             port=self.port,
             log_level="warning",

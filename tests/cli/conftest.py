@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner, Result
 
 from evcat.app import create_app
 from evcat.cli.main import app
 from evcat.settings import Settings
 from tests.cli.helpers import GitRepo, Invoke, Run
+from tests.conftest import LiveServer
 
 EVCAT = Path(sys.executable).with_name("evcat")
 USER, PASSWORD, TOKEN = "ci", "s3cret", "t0ken"
@@ -71,54 +67,21 @@ class AuthGate:
         await send({"type": "http.response.body", "body": body})
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Served:
-    url: str
-    server: uvicorn.Server
-    thread: threading.Thread
-
-
-def _serve(asgi: Any) -> Served:
-    port = _free_port()
-    config = uvicorn.Config(asgi, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("evcat test server did not start")
-        time.sleep(0.02)
-    return Served(f"http://127.0.0.1:{port}", server, thread)
-
-
-def _stop(served: Served) -> None:
-    served.server.should_exit = True
-    served.thread.join(10)
-
-
 @pytest.fixture(scope="session")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A live evcat on a fresh SQLite database, shared by the session."""
     database = tmp_path_factory.mktemp("registry") / "evcat.db"
-    served = _serve(create_app(Settings(db_url=f"sqlite:///{database}"), migrate=True))
-    yield served.url
-    _stop(served)
+    with LiveServer(Settings(db_url=f"sqlite:///{database}")) as served:
+        yield served.url
 
 
 @pytest.fixture(scope="session")
 def guarded_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A live evcat behind a gateway that wants ci:s3cret or the bearer token t0ken."""
     database = tmp_path_factory.mktemp("guarded") / "evcat.db"
-    served = _serve(AuthGate(create_app(Settings(db_url=f"sqlite:///{database}"), migrate=True)))
-    yield served.url
-    _stop(served)
+    app = AuthGate(create_app(Settings(db_url=f"sqlite:///{database}"), migrate=True))
+    with LiveServer(app=app) as served:
+        yield served.url
 
 
 @pytest.fixture

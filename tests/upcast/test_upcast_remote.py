@@ -12,11 +12,8 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +23,6 @@ import fastavro
 import httpx
 import orjson
 import pytest
-import uvicorn
 from typer.testing import CliRunner, Result
 
 from evcat.app import create_app
@@ -36,6 +32,7 @@ from evcat.registry.entities import SchemaRequest
 from evcat.registry.service import Registry
 from evcat.settings import Settings
 from evcat.upcast.service import UpcastService
+from tests.conftest import LiveServer, free_port
 from tests.upcast.deposits import SCHEMAS, T, event, make_registry, write_events
 from tests.upcast.order_schemas import ORDER, SPEC_1_2, SPEC_4_5, TIME, V1_EVENT
 from tests.upcast.order_schemas import SCHEMAS as ORDER_SCHEMAS
@@ -100,29 +97,11 @@ class Gateway:
         await send({"type": "http.response.body", "body": orjson.dumps(body)})
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serving(asgi: Any) -> Iterator[str]:
     """``asgi`` over real HTTP on a free port; yields its URL."""
-    port = _free_port()
-    config = uvicorn.Config(asgi, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with LiveServer(app=asgi) as server:
+        yield server.url
 
 
 @pytest.fixture
@@ -425,7 +404,7 @@ def test_evcat_url_selects_the_server_and_a_db_flag_overrides_it(deposits_db: st
 def test_unreachable_server_is_one_line_and_exit_2(tmp_path: Path) -> None:
     source = tmp_path / "events.jsonl"
     source.write_bytes(orjson.dumps(event(1, 1)) + b"\n")
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
 
     result = upcast("run", source, "--registry", url)
 
