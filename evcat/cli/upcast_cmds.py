@@ -324,19 +324,48 @@ def check(
 
 @upcast_app.command("add")
 def add(
-    document: Path, db: DbOpt = None, replace: bool = False, modules: ModulesOpt = None
+    ctx: typer.Context,
+    document: Path,
+    db: DbOpt = None,
+    replace: bool = False,
+    modules: ModulesOpt = None,
+    registry: RegistryOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    token: TokenOpt = None,
 ) -> None:
     """Register a declarative upcaster from a YAML or JSON file."""
     from evcat.upcast.spec import load_document
 
     with user_errors():
-        record = _service(db, modules).register(
-            load_document(document.read_bytes()), replace=replace
-        )
+        loaded = load_document(document.read_bytes())
+        url = _remote_url(ctx, db, registry)
+        if url is None:
+            record = vars(_service(db, modules).register(loaded, replace=replace))
+        else:
+            record = _add_remotely(loaded, replace, url, (user, password, token))
     typer.echo(
-        f"registered {record.kind} {record.event} v{record.from_version} -> "
-        f"v{record.to_version} {record.fingerprint}"
+        f"registered {record['kind']} {record['event']} v{record['from_version']} -> "
+        f"v{record['to_version']} {record['fingerprint']}"
     )
+
+
+def _add_remotely(
+    document: Any, replace: bool, url: str, credentials: tuple[str | None, ...]
+) -> dict[str, Any]:
+    """``POST`` the document under the version its edge is stored at (the server checks it)."""
+    from evcat.cli.client import Connection, quoted
+    from evcat.upcast.spec import parse_spec
+
+    spec = parse_spec(document)
+    event, version = (
+        (spec.event_type, spec.from_version) if spec.emit else (spec.to_type, spec.to_version)
+    )
+    path = f"/v1/events/{quoted(event)}/versions/{version}/upcasters"
+    params = {"replace": "true"} if replace else None
+    with Connection(url, *credentials).client() as client:
+        answer: dict[str, Any] = client.request("POST", path, params=params, body=document)
+    return answer
 
 
 @upcast_app.command("pin")

@@ -33,7 +33,7 @@ from evcat.registry.service import Registry
 from evcat.settings import Settings
 from evcat.upcast.service import UpcastService
 from tests.conftest import LiveServer, free_port
-from tests.upcast.deposits import SCHEMAS, T, event, make_registry, write_events
+from tests.upcast.deposits import EDGE, SCHEMAS, T, event, make_registry, write_events
 from tests.upcast.order_schemas import ORDER, SPEC_1_2, SPEC_4_5, TIME, V1_EVENT
 from tests.upcast.order_schemas import SCHEMAS as ORDER_SCHEMAS
 
@@ -468,3 +468,33 @@ def test_unknown_event_over_a_live_server_is_the_database_runs_one_line(
     assert over_db.exit_code == remote.exit_code == 2
     assert error_line(remote) == error_line(over_db)
     assert "bank.Nothing v1 is not a registered version" in error_line(remote)
+
+
+def test_add_over_a_live_server_registers_as_over_the_database(
+    db_url: str, deposits: str, tmp_path: Path
+) -> None:
+    document = tmp_path / "edge.yaml"
+    document.write_text(json.dumps(EDGE))
+
+    duplicate = upcast("add", document, "--registry", deposits)
+    replaced = upcast("add", document, "--registry", deposits, "--replace")
+    over_db = upcast("add", document, "--db", db_url, "--replace")
+
+    assert duplicate.exit_code == 2
+    assert "exists" in error_line(duplicate)
+    assert replaced.exit_code == 0, replaced.output
+    assert replaced.stdout.startswith(f"registered declarative {T} v1 -> v2 sha256:")
+    assert replaced.stdout == over_db.stdout
+
+
+def test_add_over_a_live_server_shows_the_servers_reason_for_a_bad_upcaster(
+    deposits: str, tmp_path: Path
+) -> None:
+    document = tmp_path / "edge.yaml"
+    bad = {**EDGE, "ops": [{"rename": {"from": "no_such_field", "to": "other"}}]}
+    document.write_text(json.dumps(bad))
+
+    result = upcast("add", document, "--registry", deposits, "--replace")
+
+    assert result.exit_code == 2
+    assert "no_such_field" in error_line(result)
