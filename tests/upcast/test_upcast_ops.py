@@ -190,3 +190,24 @@ def test_operation_with_unknown_argument_is_refused() -> None:
 
     assert problems[0].code == "INVALID_OP"
     assert "too" in problems[0].message
+
+
+def test_a_failing_operation_is_named_by_its_position_in_the_list() -> None:
+    ops, problems = parse_ops(
+        [
+            {"rename": {"from": "tag", "to": "label"}},
+            {"set": {"path": "status", "value": "ACTIVE"}},
+            {"cast": {"path": "count", "to": "int"}},
+            {"cast": {"path": "amount_cents", "to": "int"}},
+        ]
+    )
+    assert problems == []
+    run_all = compile_ops(ops, label="shop.OrderPlaced v1->v2 ")
+
+    with pytest.raises(
+        UpcastFailed, match=r"^shop.OrderPlaced v1->v2 op #3 cast\(path=amount_cents"
+    ):
+        run_all(dict(ORDER, amount_cents=2**40), CONTEXT)
+    with pytest.raises(UpcastFailed, match=r"op #2 cast\(path=count"):
+        run_all(dict(ORDER, count="many"), CONTEXT)
+    assert compile_ops([])(dict(ORDER), CONTEXT) is None
