@@ -34,7 +34,8 @@ def say_error(message: str) -> None:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn a ``UserError`` (or a schema the formats refuse) into one line and exit code 2."""
+    """Turn a ``UserError``, a schema the formats refuse or a file that cannot be read into
+    one line and exit code 2."""
     from evcat.errors import EvcatError
 
     try:
@@ -44,4 +45,8 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(Exit.INVALID) from None
     except EvcatError as error:
         say_error(error.message)
+        raise typer.Exit(Exit.INVALID) from None
+    except OSError as error:  # a file the user named is missing, a directory, unreadable...
+        reason = (error.strerror or str(error)).lower()
+        say_error(f"{error.filename}: {reason}" if error.filename else reason)
         raise typer.Exit(Exit.INVALID) from None

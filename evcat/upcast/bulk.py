@@ -366,6 +366,8 @@ def run_bulk(job: BulkJob) -> dict[str, int]:
         raise EvcatError(f"--partition is one of {', '.join(PARTITIONS)}, not {job.partition!r}")
     if job.workers < 1:
         raise EvcatError(f"--workers is at least 1, not {job.workers}")
+    if job.checkpoint_every < 1:
+        raise EvcatError(f"--checkpoint-every is at least 1 event, not {job.checkpoint_every}")
     job.out_dir.mkdir(parents=True, exist_ok=True)
     if job.workers == 1:
         results = [run_partition(job, 0)]

@@ -259,3 +259,32 @@ def test_a_target_that_is_not_latest_or_a_version_is_a_usage_error(
 
     assert result.exit_code == 2
     assert "target must be 'latest' or a version number" in result.stderr
+
+
+@pytest.mark.parametrize("options", [(), ("--out-dir", "out"), ("--format", "avro", "--type", T)])
+def test_run_on_a_missing_file_is_one_line_and_exit_2(
+    db: str, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    missing = tmp_path / "nope.jsonl"
+
+    result = upcast_run(db, missing, *options)
+
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"evcat: error: {missing}: no such file or directory"
+
+
+def test_run_on_a_directory_is_one_line_and_exit_2(db: str, tmp_path: Path) -> None:
+    result = upcast_run(db, tmp_path)
+
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"evcat: error: {tmp_path}: is a directory"
+
+
+def test_bulk_refuses_checkpoints_every_zero_events(db: str, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(orjson.dumps(event(1, 1)) + b"\n")
+
+    result = upcast_run(db, source, "--out-dir", str(tmp_path / "o"), "--checkpoint-every", "0")
+
+    assert result.exit_code == 2
+    assert "--checkpoint-every is at least 1 event, not 0" in result.stderr
