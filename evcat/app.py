@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 from swagger_ui_bundle import swagger_ui_path
 
 from evcat import __version__
+from evcat.audit.api import router as audit_router
 from evcat.catalog.api import router as catalog_router
 from evcat.db import make_engine
 from evcat.errors import PROBLEM_MEDIA_TYPE, EvcatError, problem
@@ -78,6 +79,7 @@ def create_fastapi(registry: Registry) -> FastAPI:
     app.include_router(catalog_router)
     app.include_router(gdpr_router)
     app.include_router(upcast_router)
+    app.include_router(audit_router)
     install_website(app)
 
     @app.get("/health/live", include_in_schema=False)

@@ -14,6 +14,7 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from evcat.audit.context import actor_of
 from evcat.catalog import lineage
 from evcat.catalog import spec as s
 from evcat.catalog.api_events import router as events_router
@@ -56,7 +57,10 @@ async def catalog_apply(request: Request, prune: bool = False, dry_run: bool = F
     except UnicodeDecodeError:
         raise CatalogInputError("The body must be UTF-8 YAML or JSON") from None
     catalog = catalog_of(request)
-    plan = await run_in_threadpool(lambda: catalog.apply_text(text, prune=prune, dry_run=dry_run))
+    actor = actor_of(request)
+    plan = await run_in_threadpool(
+        lambda: catalog.apply_text(text, prune=prune, dry_run=dry_run, actor=actor)
+    )
     return send_json(request, plan.as_dict())
 
 

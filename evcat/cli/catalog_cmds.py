@@ -61,11 +61,12 @@ def apply(
 
     Example: evcat apply catalog/ --prune --dry-run
     """
+    from evcat.audit import local_actor
     from evcat.errors import EvcatError
 
     catalog = open_catalog(db)
     try:
-        plan = catalog.apply_paths(paths, prune=prune, dry_run=dry_run)
+        plan = catalog.apply_paths(paths, prune=prune, dry_run=dry_run, actor=local_actor())
     except EvcatError as error:
         raise _fail(error) from None
     typer.echo(plan.render())
@@ -128,6 +129,7 @@ def asyncapi_import(
     """Register each document's payloads and apply its service, channels and events."""
     import yaml
 
+    from evcat.audit import local_actor
     from evcat.catalog.asyncapi_import import import_document
     from evcat.errors import EvcatError
 
@@ -135,7 +137,7 @@ def asyncapi_import(
     for path in files:
         try:
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
-            result = import_document(catalog, document, str(path))
+            result = import_document(catalog, document, str(path), actor=local_actor())
         except (OSError, yaml.YAMLError) as error:
             raise _fail(error) from None
         except EvcatError as error:

@@ -319,6 +319,7 @@ class ConfluentApi:
             schema_request(request.json()),
             normalize=request.flag("normalize"),
             force=request.flag("force"),
+            actor=request.actor,
         )
         body = {
             "id": version.schema.id,
@@ -340,7 +341,10 @@ class ConfluentApi:
 
     def delete_subject(self, request: ApiRequest) -> Reply:
         versions = admin.delete_subject(
-            self.registry, request.params["subject"], permanent=request.flag("permanent")
+            self.registry,
+            request.params["subject"],
+            permanent=request.flag("permanent"),
+            actor=request.actor,
         )
         if request.flag("permanent"):
             self.forget_cached_ids()
@@ -352,6 +356,7 @@ class ConfluentApi:
             request.params["subject"],
             parse_version(request.params["version"]),
             permanent=request.flag("permanent"),
+            actor=request.actor,
         )
         if request.flag("permanent"):
             self.forget_cached_ids()
@@ -387,10 +392,12 @@ class ConfluentApi:
         body = request.json()
         if not body:
             raise BadRequestError('Send a JSON object such as {"compatibility": "BACKWARD"}')
-        return Reply(admin.set_config(self.registry, request.params.get("subject"), body))
+        subject = request.params.get("subject")
+        return Reply(admin.set_config(self.registry, subject, body, actor=request.actor))
 
     def delete_config(self, request: ApiRequest) -> Reply:
-        return Reply(admin.delete_config(self.registry, request.params.get("subject")))
+        subject = request.params.get("subject")
+        return Reply(admin.delete_config(self.registry, subject, actor=request.actor))
 
     def get_mode(self, request: ApiRequest) -> Reply:
         mode = admin.get_mode(
@@ -407,11 +414,13 @@ class ConfluentApi:
             request.params.get("subject"),
             body.get("mode"),
             force=request.flag("force"),
+            actor=request.actor,
         )
         return Reply({"mode": mode})
 
     def delete_mode(self, request: ApiRequest) -> Reply:
-        return Reply({"mode": admin.delete_mode(self.registry, request.params.get("subject"))})
+        subject = request.params.get("subject")
+        return Reply({"mode": admin.delete_mode(self.registry, subject, actor=request.actor)})
 
     def metadata_id(self, request: ApiRequest) -> Reply:
         cluster = self.registry.settings.cluster_id

@@ -19,6 +19,8 @@ import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from evcat.audit import Actor
+from evcat.audit.context import actor_from_scope
 from evcat.errors import PROBLEM_MEDIA_TYPE, BadRequestError, EvcatError, problem
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,12 @@ class ApiRequest:
     query: Mapping[str, list[str]]
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)
+    scope: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def actor(self) -> Actor:
+        """Who sends this request, for the audit record of a write (read only by writes)."""
+        return actor_from_scope(self.scope)
 
     def flag(self, *names: str) -> bool:
         """A boolean query parameter: case-insensitive ``true`` (clients send ``True``)."""
@@ -204,6 +212,7 @@ class ConfluentRouter:
             method=method,
             params=params,
             query=parse_qs(scope.get("query_string", b"").decode("latin-1")),
+            scope=scope,
         )
         fast = route.fast.get(method)
         if fast is not None:
