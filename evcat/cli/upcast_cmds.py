@@ -257,7 +257,7 @@ def _lines(
 def _avro(upcaster: Any, source: Path, output: Path | None, event_type: str | None) -> None:
     import fastavro
 
-    from evcat.registry.formats import get_format
+    from evcat.formats import get_format
 
     if event_type is None:
         raise UserError("--format avro needs --type, the event type of the file")

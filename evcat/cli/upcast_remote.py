@@ -29,7 +29,7 @@ from typing import Any
 from evcat.cli.client import RegistryClient, RegistryError
 from evcat.cli.errors import UserError
 from evcat.errors import InvalidSchemaError
-from evcat.registry.formats import ParsedSchema, SchemaReference, get_format
+from evcat.formats import ParsedSchema, SchemaReference, get_format
 from evcat.registry.rules import LATEST as LATEST_REFERENCE
 from evcat.registry.service import MAX_REFERENCE_DEPTH
 from evcat.upcast.assemble import StoredEdge, build_graph, declared_upcasters

@@ -16,8 +16,8 @@ from weakref import WeakKeyDictionary
 from evcat.compat.avro_explain import explain
 from evcat.compat.avro_rules import Resolver
 from evcat.compat.base import Incompatibility
-from evcat.registry.formats.avro import AvroModel
-from evcat.registry.formats.base import ParsedSchema
+from evcat.formats.avro import AvroModel
+from evcat.formats.base import ParsedSchema
 
 _CACHE_SIZE = 8192
 

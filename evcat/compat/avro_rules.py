@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from evcat.registry.formats.avro import PRIMITIVES
+from evcat.formats.avro import PRIMITIVES
 
 READER_FIELD_MISSING_DEFAULT_VALUE = "READER_FIELD_MISSING_DEFAULT_VALUE"
 TYPE_MISMATCH = "TYPE_MISMATCH"

@@ -34,9 +34,9 @@ from evcat.compat.jsonschema_keywords import (
     pure_combinator,
 )
 from evcat.compat.jsonschema_rules import Difference, compatible_rules, describe
-from evcat.registry.formats.base import ParsedSchema
-from evcat.registry.formats.jsonschema import JsonSchemaModel
-from evcat.registry.formats.jsonschema_drafts import REF_KEYWORDS
+from evcat.formats.base import ParsedSchema
+from evcat.formats.jsonschema.drafts import REF_KEYWORDS
+from evcat.formats.jsonschema.format import JsonSchemaModel
 
 # Each level costs about four Python frames: 150 levels stay well inside the default recursion
 # limit of 1000 with room for the web stack above, and far beyond any real schema.

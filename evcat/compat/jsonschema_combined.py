@@ -18,7 +18,7 @@ from evcat.compat.jsonschema_keywords import (
     type_set,
 )
 from evcat.compat.jsonschema_rules import Difference
-from evcat.registry.formats.jsonschema_drafts import join
+from evcat.formats.jsonschema.drafts import join
 
 Reason = Callable[[int, int], Difference | None]
 

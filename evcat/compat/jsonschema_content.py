@@ -23,7 +23,7 @@ from evcat.compat.jsonschema_keywords import (
     is_empty,
     summary,
 )
-from evcat.registry.formats.jsonschema_drafts import escape, join
+from evcat.formats.jsonschema.drafts import escape, join
 
 
 class Model(Enum):

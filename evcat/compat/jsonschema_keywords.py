@@ -12,8 +12,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from evcat.compat.jsonschema_rules import Difference
-from evcat.registry.formats.jsonschema import JsonSchemaModel
-from evcat.registry.formats.jsonschema_drafts import escape, join
+from evcat.formats.jsonschema.drafts import escape, join
+from evcat.formats.jsonschema.format import JsonSchemaModel
 
 if TYPE_CHECKING:
     from referencing._core import Resolver

@@ -10,7 +10,7 @@ from evcat.compat.base import STRICT, Incompatibility, ReaderWriterCheck
 from evcat.compat.jsonschema import check_json
 from evcat.compat.protobuf import check_protobuf
 from evcat.errors import InvalidCompatibilityLevelError
-from evcat.registry.formats.base import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.formats.base import AVRO, JSON, PROTOBUF, ParsedSchema
 
 
 class CompatibilityLevel(StrEnum):

@@ -28,8 +28,8 @@ from google.protobuf import descriptor_pb2
 
 from evcat.compat.base import Incompatibility
 from evcat.compat.protobuf_rules import SCALAR_GROUPS, Findings
-from evcat.registry.formats.base import ParsedSchema
-from evcat.registry.formats.protobuf import ProtobufModel
+from evcat.formats.base import ParsedSchema
+from evcat.formats.protobuf.format import ProtobufModel
 
 _F = descriptor_pb2.FieldDescriptorProto
 _LOCAL = ("", -1)  # origin of the schema's own types, as in Confluent's diff context

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from evcat.registry.formats import ParsedSchema
+from evcat.formats import ParsedSchema
 from evcat.upcast.checking import check_spec
 from evcat.upcast.code import CodePin, CodeUpcaster, check_drift, registered
 from evcat.upcast.errors import Problem

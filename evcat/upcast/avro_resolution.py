@@ -29,7 +29,7 @@ from typing import Any
 import fastavro
 import orjson
 
-from evcat.registry.formats import ParsedSchema
+from evcat.formats import ParsedSchema
 
 Conv = Callable[[Any], Any]
 _PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from evcat.registry.formats import JSON
+from evcat.formats import JSON
 from evcat.upcast.errors import Problem
 from evcat.upcast.expr import Expression
 from evcat.upcast.ops import check_ops, conformance_ops

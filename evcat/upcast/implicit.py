@@ -20,7 +20,7 @@ from typing import Any
 
 from evcat import compat
 from evcat.compat import CompatibilityLevel
-from evcat.registry.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.formats import AVRO, JSON, PROTOBUF, ParsedSchema
 from evcat.upcast.avro_resolution import Conv, resolve_avro
 from evcat.upcast.checking import check_ops_between
 from evcat.upcast.context import UpcastContext

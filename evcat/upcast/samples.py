@@ -23,7 +23,7 @@ import fastavro
 import fastavro.utils
 import jsonschema
 
-from evcat.registry.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.formats import AVRO, JSON, PROTOBUF, ParsedSchema
 from evcat.upcast.avro_resolution import named_types
 from evcat.upcast.protodict import fill_message, message_class, message_to_dict
 from evcat.upcast.shapes import Shape, shape_of

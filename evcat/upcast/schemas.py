@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from evcat.registry.formats import ParsedSchema
+from evcat.formats import ParsedSchema
 from evcat.upcast.errors import UnknownEventVersion
 from evcat.upcast.shapes import SchemaShape, shape_of
 

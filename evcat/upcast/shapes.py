@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evcat.registry.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.formats import AVRO, JSON, PROTOBUF, ParsedSchema
 from evcat.upcast.shapes_json import json_shape
 from evcat.upcast.shapes_model import ANY, FieldShape, Shape, record
 from evcat.upcast.shapes_proto import proto_shape

@@ -19,7 +19,7 @@ from evcat.upcast.shapes_model import ANY, FieldShape, Shape, record
 if TYPE_CHECKING:
     from referencing._core import Resolver
 
-    from evcat.registry.formats.jsonschema import JsonSchemaModel
+    from evcat.formats.jsonschema.format import JsonSchemaModel
 
 _MAX_DEPTH = 32
 _KINDS = {

@@ -23,7 +23,7 @@ import fastavro
 import fastavro.validation
 import jsonschema
 
-from evcat.registry.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.formats import AVRO, JSON, PROTOBUF, ParsedSchema
 from evcat.upcast.compile import CompiledEdge, compile_downcast, compile_edge, run_children
 from evcat.upcast.context import UpcastContext
 from evcat.upcast.errors import Problem, UpcastFailed

@@ -19,7 +19,7 @@ from typing import Any
 import fastavro
 import orjson
 
-from evcat.registry.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.formats import AVRO, JSON, PROTOBUF, ParsedSchema
 from evcat.upcast.avro_codec import AvroCodec, AvroDataError, generate_codec, zigzag_varint
 from evcat.upcast.avro_resolution import fastavro_schema as parse_fastavro
 from evcat.upcast.context import UpcastContext

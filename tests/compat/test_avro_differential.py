@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evcat.compat.avro import check_avro
-from evcat.registry.formats.avro import AVRO_FORMAT, PRIMITIVES
+from evcat.formats.avro import AVRO_FORMAT, PRIMITIVES
 
 PRIMITIVE_LIST = sorted(PRIMITIVES)
 

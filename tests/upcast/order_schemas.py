@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from evcat.registry.formats import ParsedSchema, get_format
+from evcat.formats import ParsedSchema, get_format
 from evcat.upcast import UpcasterSpec, parse_spec
 from evcat.upcast.code import CodeUpcaster, registered
 

@@ -17,7 +17,7 @@ from typing import Any
 import fastavro
 import pytest
 
-from evcat.registry.formats import ParsedSchema, get_format
+from evcat.formats import ParsedSchema, get_format
 from evcat.upcast import InvalidWireFormat, upcaster_for
 from evcat.upcast.avro_codec import AvroCodec, AvroDataError, generate_codec
 from evcat.upcast.samples import samples

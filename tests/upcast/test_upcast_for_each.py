@@ -12,7 +12,7 @@ import fastavro
 import orjson
 import pytest
 
-from evcat.registry.formats import ParsedSchema, get_format
+from evcat.formats import ParsedSchema, get_format
 from evcat.upcast import (
     SpecError,
     StoredEvent,

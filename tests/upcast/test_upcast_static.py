@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from evcat.registry.formats import get_format
+from evcat.formats import get_format
 from evcat.upcast import SpecError, parse_spec
 from evcat.upcast.checking import check_spec
 from evcat.upcast.schemas import SchemaIndex

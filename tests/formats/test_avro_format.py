@@ -7,8 +7,8 @@ import json
 import pytest
 
 from evcat.errors import InvalidSchemaError
-from evcat.registry.formats.avro import AVRO_FORMAT, AvroModel
-from evcat.registry.formats.base import SchemaReference
+from evcat.formats.avro import AVRO_FORMAT, AvroModel
+from evcat.formats.base import SchemaReference
 
 ORDER = {
     "type": "record",

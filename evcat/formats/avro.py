@@ -18,7 +18,7 @@ import orjson
 from fastavro.schema import SchemaParseException, UnknownType
 
 from evcat.errors import InvalidSchemaError
-from evcat.registry.formats.base import AVRO, ParsedSchema, SchemaReference
+from evcat.formats.base import AVRO, ParsedSchema, SchemaReference
 
 PRIMITIVES = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
 NAMED = frozenset({"record", "error", "enum", "fixed"})

@@ -15,8 +15,8 @@ from typing import Any
 
 import grpc_tools
 
-from evcat.registry.formats.protobuf_names import file_symbols
-from evcat.registry.formats.protoc import run_protoc
+from evcat.formats.protobuf.names import file_symbols
+from evcat.formats.protobuf.protoc import run_protoc
 
 PROTOC_INCLUDE = Path(grpc_tools.__file__).parent / "_proto"
 BUILTIN_INCLUDE = Path(__file__).parent / "builtin_protos"

@@ -22,8 +22,8 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from evcat.errors import InvalidSchemaError
-from evcat.registry.formats.base import JSON, ParsedSchema, SchemaReference
-from evcat.registry.formats.jsonschema_drafts import (
+from evcat.formats.base import JSON, ParsedSchema, SchemaReference
+from evcat.formats.jsonschema.drafts import (
     DRAFT7,
     DRAFTS,
     REF_KEYWORDS,

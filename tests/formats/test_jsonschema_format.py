@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evcat.errors import InvalidSchemaError
-from evcat.registry.formats import get_format
-from evcat.registry.formats.base import JSON, ParsedSchema, SchemaReference
-from evcat.registry.formats.jsonschema import JSON_FORMAT, MAX_DEPTH, JsonSchemaModel
+from evcat.formats import get_format
+from evcat.formats.base import JSON, ParsedSchema, SchemaReference
+from evcat.formats.jsonschema.format import JSON_FORMAT, MAX_DEPTH, JsonSchemaModel
 
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
 DRAFT6 = "http://json-schema.org/draft-06/schema#"

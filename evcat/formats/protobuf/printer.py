@@ -13,7 +13,7 @@ With ``normalize`` (Confluent's ``normalize=true``) imports and options are sort
 are fully qualified with a leading dot, fields are printed by tag, enum values by number,
 reserved ranges in order, and a proto2 file has no ``syntax`` line (proto2 is the default).
 Without it, a type name is the shortest one protoc resolves to the same type
-(``protobuf_names``). Options, custom ones included, are read by ``protobuf_options``.
+(``names``). Options, custom ones included, are read by ``options``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import Any
 
 from google.protobuf import descriptor_pb2, text_encoding
 
-from evcat.registry.formats.protobuf_names import shorten
-from evcat.registry.formats.protobuf_options import OptionReader
+from evcat.formats.protobuf.names import shorten
+from evcat.formats.protobuf.options import OptionReader
 
 _F = descriptor_pb2.FieldDescriptorProto
 _SCALARS = {

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from evcat.errors import InvalidSchemaError
-from evcat.registry.formats.avro import AVRO_FORMAT
-from evcat.registry.formats.base import (
+from evcat.formats.avro import AVRO_FORMAT
+from evcat.formats.base import (
     AVRO,
     JSON,
     PROTOBUF,
@@ -13,8 +13,8 @@ from evcat.registry.formats.base import (
     SchemaFormat,
     SchemaReference,
 )
-from evcat.registry.formats.jsonschema import JSON_FORMAT
-from evcat.registry.formats.protobuf import PROTOBUF_FORMAT
+from evcat.formats.jsonschema.format import JSON_FORMAT
+from evcat.formats.protobuf.format import PROTOBUF_FORMAT
 
 _FORMATS: dict[str, SchemaFormat] = {
     AVRO: AVRO_FORMAT,

@@ -20,7 +20,7 @@ from google.protobuf import (
     unknown_fields,
 )
 
-from evcat.registry.formats.protobuf_names import shorten
+from evcat.formats.protobuf.names import shorten
 
 
 def _declares_extensions(file: Any) -> bool:

@@ -2,14 +2,14 @@
 
 Text is compiled by protoc from grpcio-tools, in this process (``protoc``). Its imports come
 from the schema's references (already parsed, passed in as ``dependencies``) or from the
-built-in files every Confluent client assumes (``protobuf_imports``). protoc gets the imports as
+built-in files every Confluent client assumes (``imports``). protoc gets the imports as
 one serialized ``FileDescriptorSet``, so an imported file is never parsed again. A descriptor is
 resolved in a descriptor pool, printed, and the printed text compiled too, so whatever is stored
 compiles again later.
 
 Either way the result is one ``FileDescriptorProto`` named ``default.proto`` (``default_1.proto``
 and so on if a reference took that name), and the canonical text is printed from it by
-``protobuf_printer``: the text and descriptor forms of a file get the same canonical form.
+``printer``: the text and descriptor forms of a file get the same canonical form.
 """
 
 from __future__ import annotations
@@ -28,16 +28,16 @@ from google.protobuf import descriptor_pb2, descriptor_pool, unknown_fields
 from google.protobuf.message import DecodeError
 
 from evcat.errors import InvalidSchemaError
-from evcat.registry.formats.base import PROTOBUF, ParsedSchema, SchemaReference
-from evcat.registry.formats.protobuf_imports import (
+from evcat.formats.base import PROTOBUF, ParsedSchema, SchemaReference
+from evcat.formats.protobuf.imports import (
     builtin_names,
     closure,
     symbols_of,
 )
-from evcat.registry.formats.protobuf_names import file_symbols
-from evcat.registry.formats.protobuf_options import OptionReader
-from evcat.registry.formats.protobuf_printer import Printer, default_json_name
-from evcat.registry.formats.protoc import compile_source, missing_import
+from evcat.formats.protobuf.names import file_symbols
+from evcat.formats.protobuf.options import OptionReader
+from evcat.formats.protobuf.printer import Printer, default_json_name
+from evcat.formats.protobuf.protoc import compile_source, missing_import
 
 __all__ = ["MAIN_FILE_NAME", "PROTOBUF_FORMAT", "ProtobufFormat", "ProtobufModel", "builtin_names"]
 

@@ -20,9 +20,9 @@ from google.protobuf import descriptor_pb2, message_factory
 from grpc_tools import _protoc_compiler
 
 from evcat.errors import InvalidSchemaError
-from evcat.registry.formats.base import ParsedSchema, SchemaReference
-from evcat.registry.formats.protobuf import PROTOBUF_FORMAT, ProtobufModel, builtin_names
-from evcat.registry.formats.protobuf_imports import BUILTIN_INCLUDE, PROTOC_INCLUDE
+from evcat.formats.base import ParsedSchema, SchemaReference
+from evcat.formats.protobuf.format import PROTOBUF_FORMAT, ProtobufModel, builtin_names
+from evcat.formats.protobuf.imports import BUILTIN_INCLUDE, PROTOC_INCLUDE
 
 ADDRESS = """syntax = "proto3";
 package acme.common;
