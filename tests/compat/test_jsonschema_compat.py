@@ -14,7 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from evcat.compat.base import LENIENT, STRICT
-from evcat.compat.jsonschema import check_json, json_differences
+from evcat.compat.jsonschema.check import check_json, json_differences
 from evcat.compat.levels import CompatibilityLevel, check_pair
 from evcat.errors import InvalidSchemaError
 from evcat.formats.base import ParsedSchema

@@ -20,7 +20,7 @@ import pytest
 
 from evcat.compat import CompatibilityLevel
 from evcat.compat.levels import check_pair
-from evcat.compat.protobuf import check_protobuf
+from evcat.compat.protobuf.check import check_protobuf
 from evcat.formats.base import ParsedSchema, SchemaReference
 from evcat.formats.protobuf.format import PROTOBUF_FORMAT
 

@@ -9,7 +9,7 @@ message it names, in the same file or in an imported one, unless both sides name
 file (the schema itself, or one subject version). A message already being compared higher up
 is not entered again, which keeps recursive types finite; a chain of more than 64 messages
 followed through fields is refused instead of compared. Each rule's id, message and fix are in
-``protobuf_rules``.
+``rules``.
 
 Labels follow Confluent, which reads them from the text: a proto3 field without ``optional``
 and a oneof member have no label, so only an explicit label change (``optional``,
@@ -27,7 +27,7 @@ from typing import Any
 from google.protobuf import descriptor_pb2
 
 from evcat.compat.base import Incompatibility
-from evcat.compat.protobuf_rules import SCALAR_GROUPS, Findings
+from evcat.compat.protobuf.rules import SCALAR_GROUPS, Findings
 from evcat.formats.base import ParsedSchema
 from evcat.formats.protobuf.format import ProtobufModel
 

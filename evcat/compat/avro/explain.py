@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from evcat.compat.avro_rules import (
+from evcat.compat.avro.rules import (
     FIXED_SIZE_MISMATCH,
     MISSING_ENUM_SYMBOLS,
     MISSING_UNION_BRANCH,

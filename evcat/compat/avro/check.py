@@ -1,6 +1,6 @@
 """Avro reader/writer compatibility: Apache Avro's schema resolution, explained.
 
-The rules live in ``avro_rules`` and the wording in ``avro_explain``; this module is the entry
+The rules live in ``rules`` and the wording in ``explain``; this module is the entry
 point the level logic calls, plus a cache of verdicts. Schemas are immutable, so a verdict for
 one (reader, writer) pair of canonical forms never changes: transitive checks and CI gates
 that repeat a comparison get it from the cache.
@@ -13,8 +13,8 @@ from hashlib import blake2b
 from threading import Lock
 from weakref import WeakKeyDictionary
 
-from evcat.compat.avro_explain import explain
-from evcat.compat.avro_rules import Resolver
+from evcat.compat.avro.explain import explain
+from evcat.compat.avro.rules import Resolver
 from evcat.compat.base import Incompatibility
 from evcat.formats.avro import AvroModel
 from evcat.formats.base import ParsedSchema

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from evcat.compat.jsonschema_keywords import (
+from evcat.compat.jsonschema.keywords import (
     COMBINATORS,
     SUMS,
     Comparer,
@@ -17,7 +17,7 @@ from evcat.compat.jsonschema_keywords import (
     summary,
     type_set,
 )
-from evcat.compat.jsonschema_rules import Difference
+from evcat.compat.jsonschema.rules import Difference
 from evcat.formats.jsonschema.drafts import join
 
 Reason = Callable[[int, int], Difference | None]

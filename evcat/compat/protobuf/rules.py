@@ -1,6 +1,6 @@
 """The Protobuf difference rules evcat reports: each rule's id, message and fix.
 
-``compat.protobuf`` decides which differences break compatibility; :class:`Findings` words
+``check`` decides which differences break compatibility; :class:`Findings` words
 them, naming the two schemas by their roles, and keeps one incompatibility per rule and path.
 """
 

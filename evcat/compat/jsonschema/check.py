@@ -14,9 +14,9 @@ from typing import Any
 from referencing.exceptions import Unresolvable
 
 from evcat.compat.base import STRICT, Incompatibility
-from evcat.compat.jsonschema_combined import compare_beside, compare_pure
-from evcat.compat.jsonschema_content import compare_arrays, compare_objects
-from evcat.compat.jsonschema_keywords import (
+from evcat.compat.jsonschema.combined import compare_beside, compare_pure
+from evcat.compat.jsonschema.content import compare_arrays, compare_objects
+from evcat.compat.jsonschema.keywords import (
     ARRAY,
     CONSTRAINING,
     NUMERIC,
@@ -33,7 +33,7 @@ from evcat.compat.jsonschema_keywords import (
     is_empty,
     pure_combinator,
 )
-from evcat.compat.jsonschema_rules import Difference, compatible_rules, describe
+from evcat.compat.jsonschema.rules import Difference, compatible_rules, describe
 from evcat.formats.base import ParsedSchema
 from evcat.formats.jsonschema.drafts import REF_KEYWORDS
 from evcat.formats.jsonschema.format import JsonSchemaModel

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import jsonschema_rs
 
-from evcat.compat.jsonschema_keywords import (
+from evcat.compat.jsonschema.keywords import (
     Comparer,
     Node,
     compare_limit,

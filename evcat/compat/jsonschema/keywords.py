@@ -11,7 +11,7 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from evcat.compat.jsonschema_rules import Difference
+from evcat.compat.jsonschema.rules import Difference
 from evcat.formats.jsonschema.drafts import escape, join
 from evcat.formats.jsonschema.format import JsonSchemaModel
 
