@@ -13,7 +13,7 @@ from typing import Any
 
 from evcat.formats import ParsedSchema, get_format
 from evcat.upcast import UpcasterSpec, parse_spec
-from evcat.upcast.code import CodeUpcaster, registered
+from evcat.upcast.edges.code import CodeUpcaster, registered
 
 ORDER = "shop.OrderPlaced"
 CUSTOMER = {

@@ -17,7 +17,7 @@ import pytest
 
 from evcat.formats import get_format
 from evcat.upcast import GraphError, UpcastFailed, upcaster_for
-from evcat.upcast.avro_resolution import resolve_avro
+from evcat.upcast.codecs.resolution import resolve_avro
 from tests.upcast.order_schemas import avro
 
 T = "acme.Shipment"

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from evcat.upcast import parse_spec
-from evcat.upcast.assemble import build_graph, code_edge, spec_edge
-from evcat.upcast.code import CodeUpcaster, registered
-from evcat.upcast.schemas import SchemaIndex
-from evcat.upcast.validation import validate_edge
+from evcat.upcast.edges.assemble import build_graph, code_edge, spec_edge
+from evcat.upcast.edges.code import CodeUpcaster, registered
+from evcat.upcast.edges.validation import validate_edge
+from evcat.upcast.graph.schemas import SchemaIndex
 from tests.upcast.order_schemas import ORDER, SCHEMAS, avro, code, specs
 
 INDEX = SchemaIndex.from_schemas(SCHEMAS)
