@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import json
+from dataclasses import dataclass
+
 import httpx
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from evcat.audit import Actor, record, record_refused_sign_in
+from evcat.audit.sign_in import sign_in_listener
 from evcat.db import make_engine, read_session, write_session
 from evcat.registry.entities import SchemaRequest, SubjectVersion
 from evcat.registry.service import Registry
@@ -86,3 +92,33 @@ def test_a_claimed_name_is_stored_bounded_and_printable(
 
     [entry] = records(client)
     assert entry["after"]["claimed_principal"] == "?" + "x" * 255
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What the auth middleware reports of a refused sign-in (client, reason; no secret)."""
+
+    client: str
+    reason: str
+
+
+def test_the_sign_in_listener_records_the_claimed_user_but_never_the_password(
+    engine: Engine, client: httpx.Client
+) -> None:
+    credentials = base64.b64encode(b"ci-bot:hunter2").decode()
+    scope = {
+        "type": "http",
+        "client": ("10.0.0.5", 4242),
+        "headers": [(b"authorization", f"Basic {credentials}".encode())],
+    }
+
+    asyncio.run(sign_in_listener(engine)(scope, Refusal("198.51.100.7", "wrong password")))
+
+    [entry] = records(client, action="auth.sign-in")
+    assert (entry["resource"], entry["client"], entry["outcome"]) == (
+        "sign-in:basic",
+        "198.51.100.7",
+        "refused",
+    )
+    assert entry["after"] == {"claimed_principal": "ci-bot", "reason": "wrong password"}
+    assert "hunter2" not in json.dumps(entry)
