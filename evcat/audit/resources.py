@@ -40,6 +40,8 @@ def mode(subject_name: str | None) -> str:
 
 CATALOG = "catalog:all"
 """The resource of a whole catalog apply."""
+REGISTRY = "registry:all"
+"""The resource of an import of exported registry data."""
 
 
 def catalog_resource(kind: str, ident: str) -> str:

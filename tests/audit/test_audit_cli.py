@@ -151,3 +151,16 @@ def test_db_and_registry_together_are_refused(db_url: str, registry_url: str) ->
 
     assert result.exit_code == 2
     assert "either --db or --registry" in result.stderr
+
+
+def test_the_python_check_in_the_security_docs_verifies_an_export(
+    client: httpx.Client, registry_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.put("/config/commandes-été", json={"compatibility": "NONE"})
+    client.put("/v1/gdpr/tags/données", json={"category": "email-address", "actor": "zoë"})
+    evcat("audit", "export", "--registry", registry_url, "--file", str(tmp_path / "audit.jsonl"))
+    docs = (Path(__file__).parents[2] / "docs" / "security.md").read_text()
+    snippet = docs.split("```python\n", 1)[1].split("```", 1)[0]
+
+    monkeypatch.chdir(tmp_path)
+    exec(snippet, {})  # raises AssertionError on the first record it cannot verify
