@@ -120,7 +120,7 @@ def parse_filters(
 def parse_limit(value: str | None) -> int:
     if not value:
         return DEFAULT_LIMIT
-    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_LIMIT:
         raise BadRequestError(f"'limit' must be an integer from 1 to {MAX_LIMIT}, got {value!r}")
     return int(value)
 
@@ -129,7 +129,7 @@ def parse_cursor(value: str | None) -> int | None:
     """The ``next`` of an earlier page; anything else is a 400."""
     if not value:
         return None
-    if not value.isdigit() or not 0 <= int(value) <= _MAX_SEQ:
+    if not (value.isascii() and value.isdigit()) or not 0 <= int(value) <= _MAX_SEQ:
         raise BadRequestError(
             f"'cursor' must be the 'next' value of an earlier page, got {value!r}"
         )

@@ -105,7 +105,9 @@ def test_a_subject_name_too_long_to_index_is_found_by_its_full_name(
     [
         ({"limit": "0"}, "'limit' must be an integer from 1 to 1000"),
         ({"limit": "many"}, "'limit' must be an integer from 1 to 1000"),
+        ({"limit": "²"}, "'limit' must be an integer from 1 to 1000"),
         ({"cursor": "abc"}, "'cursor' must be the 'next' value"),
+        ({"cursor": "99999999999999999999"}, "'cursor' must be the 'next' value"),
         ({"since": "yesterday"}, "'since' must be a date"),
         ({"until": "2025-06-01T12:00:00"}, "a time with an offset"),
         ({"since": "2025-06-02", "until": "2025-06-01"}, "'since' (2025-06-02) must be before"),
