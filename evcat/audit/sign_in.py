@@ -60,7 +60,7 @@ def sign_in_listener(engine: Engine) -> Listener:
     """A listener recording every refused sign-in in the trail of ``engine``'s database."""
 
     async def listener(scope: Mapping[str, Any], refused: RefusedSignIn) -> None:
-        actor = dataclasses.replace(actor_from_scope(scope), client=refused.client[:64] or None)
+        actor = dataclasses.replace(actor_from_scope(scope), client=refused.client or None)
         scheme, claimed = scheme_and_claim(scope)
         await run_in_threadpool(
             record_refused_sign_in,

@@ -22,10 +22,9 @@ from sqlalchemy import Engine, insert, select
 from sqlmodel import Session
 
 from evcat.audit import resources
-from evcat.audit.actor import Actor
+from evcat.audit.actor import ANONYMOUS_PRINCIPAL, Actor
 from evcat.audit.chain import GENESIS, Entry, iso_time, json_bytes
 from evcat.audit.models import AuditRecordRow
-from evcat.audit.resources import bounded
 from evcat.audit.vocabulary import ACTIONS, Outcome
 from evcat.db import holds_write_lock, write_session
 
@@ -35,6 +34,8 @@ _INSERT = insert(_TABLE)
 _LAST = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
 _HEAD = "evcat.audit.head"
 MAX_CLAIMED_CHARS = 256
+MAX_REQUEST_ID = 128  # the columns' sizes: longer values are cut, never refused mid-write
+MAX_CLIENT = 64
 
 
 def _head(session: Session) -> tuple[int, str]:
@@ -70,12 +71,12 @@ def record(
     unsigned = Entry(
         seq=seq + 1,
         time=iso_time(at_ms),
-        principal=bounded(actor.principal),
+        principal=resources.bounded(actor.principal),
         action=action,
-        resource=bounded(resource),
+        resource=resources.bounded(resource),
         outcome=outcome,
-        request_id=actor.request_id,
-        client=actor.client,
+        request_id=None if actor.request_id is None else actor.request_id[:MAX_REQUEST_ID],
+        client=None if actor.client is None else actor.client[:MAX_CLIENT],
         before=json_bytes(before),
         after=json_bytes(after),
         previous_hash=previous,
@@ -108,16 +109,18 @@ def record_refused_sign_in(
 ) -> Entry:
     """Record a sign-in the server refused, in a transaction of its own.
 
-    ``actor`` carries the request's id and client address; its principal stays anonymous,
-    since nothing was verified. ``claimed`` (the user or token name the client sent, cut to
-    256 characters) is kept in ``after`` as ``claimed_principal``. ``scheme`` is ``basic``,
-    ``bearer`` or ``oidc``; ``reason`` says why, without the secret.
+    ``actor`` carries the request's id and client address; the principal is recorded as
+    ``anonymous`` whatever it says, since nothing was verified. ``claimed`` (the user or
+    token name the client sent, cut to 256 characters) is kept in ``after`` as
+    ``claimed_principal``. ``scheme`` is ``basic``, ``bearer`` or ``oidc``; ``reason`` says
+    why, without the secret.
     """
     after = {"claimed_principal": _printable(claimed), "reason": reason}
+    unverified = dataclasses.replace(actor, principal=ANONYMOUS_PRINCIPAL)
     with write_session(engine, changes_state=False) as session:
         return record(
             session,
-            actor,
+            unverified,
             "auth.sign-in",
             resources.sign_in(scheme),
             after=after,
