@@ -52,6 +52,37 @@ class Settings(BaseSettings):
     upcaster_max_batch: int = Field(
         default=10_000, ge=1, description="Events per POST /v1/upcast request"
     )
+    yaml_max_bytes: int = Field(
+        default=4 * 1024 * 1024, ge=1, description="YAML documents above this size are refused"
+    )
+    yaml_max_alias_values: int = Field(
+        default=10_000, ge=0, description="Values YAML aliases may add to a document"
+    )
+    yaml_max_depth: int = Field(default=64, ge=1, description="Nesting depth of YAML documents")
+    expr_max_string: int = Field(
+        default=1024 * 1024, ge=1, description="Characters of a string an expression builds"
+    )
+    expr_max_list: int = Field(
+        default=10_000, ge=1, description="Items of a list an expression builds"
+    )
+    expr_max_digits: int = Field(
+        default=400, ge=1, description="Digits and exponent of a number an expression builds"
+    )
+    event_max_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1, description="JSON size of one upcast event's output"
+    )
+    schema_max_depth: int = Field(
+        default=64, ge=1, description="Nesting of records, arrays, maps, unions, messages"
+    )
+    protobuf_max_fields: int = Field(
+        default=2_000, ge=1, description="Fields of one Protobuf message"
+    )
+    protobuf_max_messages: int = Field(
+        default=1_000, ge=1, description="Messages and enums of one Protobuf schema"
+    )
+    regex_max_length: int = Field(
+        default=1_000, ge=1, description="Characters of a JSON Schema pattern"
+    )
 
     @property
     def is_embedded(self) -> bool:
