@@ -23,6 +23,7 @@ class InputLimits:
     expr_max_list: int
     expr_max_digits: int
     event_max_bytes: int
+    upcast_max_steps: int
     schema_max_depth: int
     protobuf_max_fields: int
     protobuf_max_messages: int

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     event_max_bytes: int = Field(
         default=16 * 1024 * 1024, ge=1, description="JSON size of one upcast event's output"
     )
+    upcast_max_steps: int = Field(
+        default=1_000_000, ge=1, description="Expression nodes and for_each steps per event"
+    )
     schema_max_depth: int = Field(
         default=64, ge=1, description="Nesting of records, arrays, maps, unions, messages"
     )
