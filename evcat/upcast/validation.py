@@ -21,9 +21,8 @@ from typing import Any
 
 import fastavro
 import fastavro.validation
-import jsonschema
 
-from evcat.registry.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.registry.formats import AVRO, JSON, PROTOBUF, ParsedSchema, jsonschema_patterns
 from evcat.upcast.compile import CompiledEdge, compile_downcast, compile_edge, run_children
 from evcat.upcast.context import UpcastContext
 from evcat.upcast.errors import Problem, UpcastFailed
@@ -73,14 +72,11 @@ def output_checker(schema: ParsedSchema) -> Callable[[Any], str | None]:
 
         return avro_check
     if schema.schema_type == JSON:
-        model = schema.model
-        validator = jsonschema.validators.validator_for(model.document)(
-            model.document, registry=model.registry
-        )
+        validator = jsonschema_patterns.validator(schema.model)
 
         def json_check(payload: Any) -> str | None:
-            error = jsonschema.exceptions.best_match(validator.iter_errors(payload))
-            return None if error is None else f"{error.json_path}: {error.message}"[:500]
+            error = jsonschema_patterns.first_error(validator, payload)
+            return None if error is None else error[:500]
 
         return json_check
     if schema.schema_type == PROTOBUF:
