@@ -112,6 +112,7 @@ def _from_row(row: RetentionPolicyRow) -> Policy:
 def save_policy(catalog: Catalog, policy: Policy) -> None:
     policy.check()
     with write_session(catalog.engine) as session:
+        catalog.registry.refuse_if_read_only(session, None, "retention policy")
         session.merge(
             RetentionPolicyRow(
                 id=policy.id,
