@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 from swagger_ui_bundle import swagger_ui_path
 
 from evcat import __version__, limits
+from evcat.bodyguard import BodyGuard
 from evcat.catalog.api import router as catalog_router
 from evcat.db import make_engine
 from evcat.errors import PROBLEM_MEDIA_TYPE, EvcatError, problem
@@ -99,7 +100,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     registry = Registry(make_engine(settings.db_url), settings)
     router = ConfluentRouter(create_fastapi(registry), settings.max_request_bytes)
     ConfluentApi(registry).install(router)
-    return router
+    return BodyGuard(
+        router, max_bytes=settings.max_request_bytes, read_timeout=settings.body_read_timeout
+    )
 
 
 def app_from_env() -> ASGIApp:
