@@ -52,6 +52,21 @@ class Settings(BaseSettings):
     upcaster_max_batch: int = Field(
         default=10_000, ge=1, description="Events per POST /v1/upcast request"
     )
+    body_read_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds a client has to send a whole request body"
+    )
+    header_read_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a client has to send a request's head"
+    )
+    timeout_keep_alive: int = Field(
+        default=5, ge=1, description="Seconds an idle keep-alive connection stays open"
+    )
+    limit_concurrency: int = Field(
+        default=1000, ge=1, description="Connections and tasks per process; 503 beyond"
+    )
+    max_header_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Size of a request line plus headers"
+    )
     yaml_max_bytes: int = Field(
         default=4 * 1024 * 1024, ge=1, description="YAML documents above this size are refused"
     )
