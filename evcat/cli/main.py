@@ -58,6 +58,7 @@ def serve(
     import uvicorn
 
     from evcat.migrations import upgrade
+    from evcat.serving import uvicorn_options
     from evcat.settings import Settings
 
     overrides = {"host": host, "port": port, "db_url": db, "workers": workers}
@@ -79,6 +80,7 @@ def serve(
         port=settings.port,
         workers=settings.workers,
         log_level="warning",
+        **uvicorn_options(settings),
     )
 
 
