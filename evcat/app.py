@@ -11,8 +11,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 from swagger_ui_bundle import swagger_ui_path
 
-from evcat import __version__
+from evcat import __version__, limits
 from evcat.audit.api import router as audit_router
+from evcat.bodyguard import BodyGuard
 from evcat.catalog.api import router as catalog_router
 from evcat.db import make_engine
 from evcat.errors import PROBLEM_MEDIA_TYPE, EvcatError, problem
@@ -92,6 +93,7 @@ def create_fastapi(registry: Registry) -> FastAPI:
 def create_app(settings: Settings | None = None, *, migrate: bool | None = None) -> ASGIApp:
     """Build the whole service. An embedded (SQLite) database is migrated on the way."""
     settings = settings or Settings()
+    limits.configure(settings)
     if migrate if migrate is not None else settings.is_embedded:
         # Imported here: Alembic costs a quarter of a second of start-up that workers skip.
         from evcat.migrations import upgrade
@@ -100,7 +102,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     registry = Registry(make_engine(settings.db_url), settings)
     router = ConfluentRouter(create_fastapi(registry), settings.max_request_bytes)
     ConfluentApi(registry).install(router)
-    return router
+    return BodyGuard(
+        router, max_bytes=settings.max_request_bytes, read_timeout=settings.body_read_timeout
+    )
 
 
 def app_from_env() -> ASGIApp:

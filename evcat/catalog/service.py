@@ -53,6 +53,9 @@ class Catalog:
         actor: Actor = ANONYMOUS,
     ) -> Plan:
         """Apply documents (see ``catalog.apply``); raises ``CatalogProblems``, writes nothing."""
+        if not dry_run:
+            with read_session(self.engine) as session:
+                self.registry.refuse_if_read_only(session, None, "catalog apply")
         return apply_documents(
             self.engine,
             self.field_cache,

@@ -60,6 +60,7 @@ def serve(
     import uvicorn
 
     from evcat.migrations import upgrade
+    from evcat.serving import uvicorn_options
     from evcat.settings import Settings
 
     overrides = {"host": host, "port": port, "db_url": db, "workers": workers}
@@ -81,6 +82,7 @@ def serve(
         port=settings.port,
         workers=settings.workers,
         log_level="warning",
+        **uvicorn_options(settings),
     )
 
 

@@ -129,6 +129,7 @@ def set_overlay(
     resource = resources.classification(event, version.version, path)
     author = actor.principal[:MAX_AUTHOR]
     with write_session(catalog.engine) as session:
+        catalog.registry.refuse_if_read_only(session, None, "classification overlay")
         row = session.get(OverlayRow, (event, path, version.version))
         before = _state(row)
         if row is None:
@@ -167,6 +168,7 @@ def delete_overlay(
     """Remove the overlay set at ``version`` for ``path``; False when there was none."""
     resource = resources.classification(event, version.version, path)
     with write_session(catalog.engine) as session:
+        catalog.registry.refuse_if_read_only(session, None, "classification overlay")
         row = session.get(OverlayRow, (event, path, version.version))
         if row is None:
             return False
@@ -182,6 +184,7 @@ def set_tag_category(
     if category not in CATEGORIES:
         raise unknown("category", category, CATEGORIES, list_all=True)
     with write_session(catalog.engine) as session:
+        catalog.registry.refuse_if_read_only(session, None, "tag map")
         row = session.get(TagCategoryRow, tag)
         before = None if row is None else {"category": row.category}
         session.merge(TagCategoryRow(tag=tag, category=category))

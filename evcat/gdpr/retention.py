@@ -19,6 +19,7 @@ import orjson
 import yaml
 from sqlmodel import select
 
+from evcat import yamlsafe
 from evcat.audit import Actor, record, resources
 from evcat.catalog.durations import INFINITE, check_duration, to_ms
 from evcat.catalog.service import Catalog
@@ -113,6 +114,7 @@ def save_policy(catalog: Catalog, policy: Policy, actor: Actor) -> None:
     """Store (or replace) a policy; the change is audited under ``actor``."""
     policy.check()
     with write_session(catalog.engine) as session:
+        catalog.registry.refuse_if_read_only(session, None, "retention policy")
         row = session.get(RetentionPolicyRow, policy.id)
         before = None if row is None else _from_row(row).as_dict()
         session.merge(
@@ -142,7 +144,10 @@ def load_policies(catalog: Catalog) -> list[Policy]:
 
 def read_policy_file(path: Path) -> list[Policy]:
     """Policies from YAML: a list of mappings, or ``{policies: [...]}``."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    try:
+        document = yamlsafe.load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as error:
+        raise GdprInputError(f"{path}: not valid YAML: {error}") from None
     items = document.get("policies", []) if isinstance(document, dict) else document
     policies: list[Policy] = []
     for index, item in enumerate(items):

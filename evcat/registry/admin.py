@@ -27,12 +27,6 @@ from evcat.registry.service import Registry
 from evcat.registry.store import VersionRecord
 
 
-def _refuse_if_read_only(session: Session, subject: str | None) -> None:
-    if policy.effective_mode(session, subject) in (policy.READONLY, policy.READONLY_OVERRIDE):
-        target = f"Subject {subject}" if subject else "The registry"
-        raise OperationNotPermittedError(f"{target} is in read-only mode")
-
-
 def _referenced(
     session: Session, subject: str, version: int, *, live_only: bool, ignore_subject: bool
 ) -> bool:
@@ -48,7 +42,7 @@ def delete_version(
     """Soft-delete a live version, or permanently delete a soft-deleted one."""
     removed: list[int] = []
     with write_session(registry.engine) as session:
-        _refuse_if_read_only(session, subject)
+        policy.refuse_if_read_only(session, subject)
         rows = store.versions_of(session, subject)
         if not rows:
             raise SubjectNotFoundError(subject)
@@ -101,7 +95,7 @@ def delete_subject(
 ) -> list[int]:
     """Soft-delete every live version, or permanently delete an already soft-deleted subject."""
     with write_session(registry.engine) as session:
-        _refuse_if_read_only(session, subject)
+        policy.refuse_if_read_only(session, subject)
         rows = store.versions_of(session, subject)
         if not rows:
             raise SubjectNotFoundError(subject)
@@ -169,7 +163,7 @@ def set_config(
     if subject:
         validate_subject(subject)
     with write_session(registry.engine) as session:
-        _refuse_if_read_only(session, subject)
+        policy.refuse_if_read_only(session, subject)
         key = subject or GLOBAL
         stored = store.get_config(session, key)
         merged = policy.merge_config_update(stored, update)
@@ -194,7 +188,7 @@ def delete_config(
 ) -> dict[str, Any]:
     """Remove a subject's (or the global) config; returns what was removed."""
     with write_session(registry.engine) as session:
-        _refuse_if_read_only(session, subject)
+        policy.refuse_if_read_only(session, subject)
         key = subject or GLOBAL
         config = store.get_config(session, key)
         if config is None:
