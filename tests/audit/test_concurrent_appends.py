@@ -25,7 +25,7 @@ def test_three_processes_and_twenty_clients_leave_one_record_per_new_version(
     finally:
         for server in servers:
             server.stop()
-    assert {r["status"] for r in results} == {200}
+    assert {r["status"] for r in results} == {200}, [r for r in results if r["status"] != 200]
 
     engine = create_engine(db_url)
     entries = list(every_entry(engine))
