@@ -19,7 +19,13 @@ import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from evcat.errors import PROBLEM_MEDIA_TYPE, BadRequestError, EvcatError, problem
+from evcat.errors import (
+    PROBLEM_MEDIA_TYPE,
+    BadRequestError,
+    EvcatError,
+    PayloadTooLargeError,
+    problem,
+)
 
 log = logging.getLogger(__name__)
 
@@ -251,14 +257,3 @@ class ConfluentRouter:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-class PayloadTooLargeError(EvcatError):
-    status = 413
-    error_code = 413
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            f"Request body is larger than {limit} bytes (EVCAT_MAX_REQUEST_BYTES); send a "
-            "smaller schema or split it with references"
-        )

@@ -42,7 +42,7 @@ class _ProblemRoute(APIRoute):
                 return JSONResponse(
                     {
                         "type": "about:blank",
-                        "title": error.summary,
+                        "title": error.title,
                         "status": error.status,
                         "detail": error.message,
                         "error_code": error.error_code,
