@@ -25,24 +25,6 @@ from dataclasses import asdict, dataclass
 from http import HTTPStatus
 from typing import Any, ClassVar
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
-
-
-def problem(status: int, code: int, message: str) -> dict[str, object]:
-    """``message`` as an RFC 7807 problem: the shape of every error on the ``/v1`` routes."""
-    try:
-        title = HTTPStatus(status).phrase
-    except ValueError:
-        title = f"HTTP {status}"
-    return {
-        "type": "about:blank",
-        "title": title,
-        "status": status,
-        "detail": message,
-        "error_code": code,
-    }
-
-
 # -- the bases ---------------------------------------------------------------------------------
 
 
@@ -635,7 +617,8 @@ def is_confluent_code(code: int) -> bool:
     return code < 1000 or code % 100 < 20
 
 
-def _when(cls: type[EvcatError]) -> str:
+def when_raised(cls: type[EvcatError]) -> str:
+    """The class's docstring on one line, in Markdown: when the error is raised."""
     return " ".join((inspect.getdoc(cls) or "").split()).replace("``", "`")
 
 
@@ -661,7 +644,7 @@ def markdown() -> str:
         origin = "" if is_confluent_code(cls.error_code) else " (evcat)"
         lines.append(
             f"| {cls.status} | {cls.error_code}{origin} | {cls.title} | `{cls.__name__}` "
-            f"| {_when(cls)} |"
+            f"| {when_raised(cls)} |"
         )
     return "\n".join(lines) + "\n"
 

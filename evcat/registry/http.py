@@ -3,13 +3,13 @@
 Starlette decodes ``%2F`` before routing, which breaks subjects such as Protobuf import paths
 (``acme/address.proto``). This router splits the raw path on literal ``/`` first and decodes each
 segment after, so a subject may contain any character. It also treats a trailing slash as
-absent (no redirects: clients do not re-send a POST body after a 307) and renders every error
-as ``{"error_code", "message"}``.
+absent (no redirects: clients do not re-send a POST body after a 307). Errors, including unknown
+routes and wrong methods (405, with ``Allow``), go through the one renderer
+(``evcat.http.problems``), so they keep Confluent's ``{"error_code", "message"}`` shape.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,14 +20,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from evcat.errors import (
-    PROBLEM_MEDIA_TYPE,
     BadRequestError,
     EvcatError,
+    MethodNotAllowedError,
+    NotFoundError,
     PayloadTooLargeError,
-    problem,
 )
-
-log = logging.getLogger(__name__)
+from evcat.http.families import family_of
+from evcat.http.problems import ErrorRenderer
 
 MEDIA_TYPE = b"application/vnd.schemaregistry.v1+json"
 TRUE_VALUES = frozenset({"true"})
@@ -96,6 +96,10 @@ class Route:
     methods: dict[str, Handler]
     fast: dict[str, FastHandler] = field(default_factory=dict)
 
+    def allowed(self) -> list[str]:
+        """The methods this route answers, HEAD included wherever GET is."""
+        return [*self.methods, "HEAD"] if "GET" in self.methods else list(self.methods)
+
     def match(self, parts: list[str]) -> dict[str, str] | None:
         if len(parts) != len(self.segments):
             return None
@@ -131,27 +135,17 @@ def _decoded(parts: list[str], query_string: bytes) -> list[str]:
     return decoded
 
 
-def _bad_request(path: str, message: str) -> Reply:
-    """A 400 in the shape of the route: a problem on ``/v1``, Confluent's error elsewhere."""
-    if path.startswith("/v1/"):
-        return Reply(problem(400, 400, message), 400, media_type=PROBLEM_MEDIA_TYPE.encode())
-    return Reply({"error_code": 400, "message": message}, 400)
-
-
 def json_bytes(body: Any) -> bytes:
     return orjson.dumps(body)
-
-
-def error_reply(error: EvcatError) -> Reply:
-    return Reply({"error_code": error.error_code, "message": error.message}, error.status)
 
 
 class ConfluentRouter:
     """ASGI app serving the Confluent routes; any other path goes to ``fallback``."""
 
-    def __init__(self, fallback: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, fallback: ASGIApp, max_body_bytes: int, errors: ErrorRenderer) -> None:
         self.fallback = fallback
         self.max_body_bytes = max_body_bytes
+        self.errors = errors
         self.routes: list[Route] = []
         self.prefixes: set[str] = set()
 
@@ -182,7 +176,7 @@ class ConfluentRouter:
         try:
             parts = _decoded(parts, scope.get("query_string", b""))
         except BadRequestError as error:
-            await self._send(send, _bad_request(path, error.message))
+            await self.errors.send(send, error, family_of(path))
             return
         method = scope["method"]
         params: dict[str, str] | None = None
@@ -196,15 +190,13 @@ class ConfluentRouter:
             if parts[0] == "v1":
                 await self.fallback(scope, receive, send)
                 return
-            await self._send(send, Reply({"error_code": 404, "message": "HTTP 404 Not Found"}, 404))
+            await self.errors.send(send, NotFoundError("HTTP 404 Not Found"), family_of(path))
             return
         handler = route.methods.get(method)
         if handler is None and method == "HEAD":
             handler = route.methods.get("GET")
         if handler is None:
-            await self._send(
-                send, Reply({"error_code": 405, "message": "HTTP 405 Method Not Allowed"}, 405)
-            )
+            await self.errors.send(send, MethodNotAllowedError(route.allowed()), family_of(path))
             return
         request = ApiRequest(
             method=method,
@@ -221,10 +213,8 @@ class ConfluentRouter:
             request.body = await self._read_body(receive)
             reply = await run_in_threadpool(handler, request)
         except EvcatError as error:
-            reply = error_reply(error)
-        except Exception:
-            log.exception("unhandled error on %s %s", method, path)
-            reply = Reply({"error_code": 500, "message": "Internal Server Error"}, 500)
+            await self.errors.send(send, error, family_of(path))
+            return
         await self._send(send, reply)
 
     async def _read_body(self, receive: Receive) -> bytes:
