@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 from swagger_ui_bundle import swagger_ui_path
 
@@ -13,9 +12,10 @@ from evcat import __version__
 from evcat.catalog.api import router as catalog_router
 from evcat.db import make_engine
 from evcat.gdpr.api import router as gdpr_router
-from evcat.http.boundary import ErrorBoundary
+from evcat.http.context import StaticFilesRoute, record_route
 from evcat.http.error_types import router as error_types_router
 from evcat.http.problems import ErrorRenderer, install_exception_handlers
+from evcat.http.stack import Wiring, build_stack
 from evcat.registry import v1
 from evcat.registry.api import ConfluentApi
 from evcat.registry.http import ConfluentRouter
@@ -30,8 +30,18 @@ def create_fastapi(registry: Registry, errors: ErrorRenderer) -> FastAPI:
     """evcat's own routes (``/v1/...``, the website); errors go through ``errors``."""
     # The interactive docs load Swagger UI from the installed package, never from a CDN: the
     # registry often runs where browsers cannot reach the internet.
-    app = FastAPI(title="evcat", version=__version__, docs_url=None, redoc_url=None)
-    app.mount("/docs-static", StaticFiles(directory=swagger_ui_path), name="docs-static")
+    app = FastAPI(
+        title="evcat",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(record_route)],
+    )
+    app.mount(
+        "/docs-static",
+        StaticFilesRoute(directory=swagger_ui_path, route="/docs-static"),
+        name="docs-static",
+    )
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
@@ -73,7 +83,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     errors = ErrorRenderer(html_page=error_html)
     router = ConfluentRouter(create_fastapi(registry, errors), settings.max_request_bytes, errors)
     ConfluentApi(registry).install(router)
-    return ErrorBoundary(router, errors)
+    return build_stack(router, Wiring(settings, errors))
 
 
 def app_from_env() -> ASGIApp:

@@ -12,7 +12,7 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from evcat.http.families import family_of
+from evcat.http.context import context_of
 from evcat.http.problems import ErrorRenderer, internal_error
 
 log = logging.getLogger("evcat.http")
@@ -40,6 +40,12 @@ class ErrorBoundary:
         try:
             await self.app(scope, receive, watched)
         except Exception:
-            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            context = context_of(scope)
+            log.exception(
+                "unhandled error on %s %s (request id %s)",
+                scope["method"],
+                scope["path"],
+                context.request_id,
+            )
             if not started:
-                await self.renderer.send(send, internal_error(), family_of(scope["path"]))
+                await self.renderer.send(send, internal_error(context.request_id), context.family)

@@ -31,13 +31,13 @@ from evcat.errors import (
     NotFoundError,
     UnprocessableError,
 )
+from evcat.http.context import request_context
 from evcat.http.families import (
     CONFLUENT_MEDIA_TYPE,
     HTML_MEDIA_TYPE,
     PROBLEM_MEDIA_TYPE,
     Family,
     confluent_body,
-    family_of,
     problem_body,
 )
 
@@ -91,9 +91,10 @@ class ErrorRenderer:
         await self.render(error, family).send(send)
 
 
-def internal_error() -> InternalError:
-    """The 500 every unexpected exception becomes; the log holds the traceback."""
-    return InternalError("Internal Server Error")
+def internal_error(request_id: str) -> InternalError:
+    """The 500 every unexpected exception becomes; the log holds the traceback under the
+    same request id."""
+    return InternalError(f"Internal Server Error (request id {request_id})")
 
 
 METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
@@ -119,7 +120,7 @@ def _from_http_exception(request: Request, exc: StarletteHTTPException) -> Evcat
         return MethodNotAllowedError(_allowed_methods(request))
     if exc.status_code < 500:
         return BadRequestError(f"HTTP {exc.status_code} {exc.detail}")
-    return internal_error()
+    return internal_error(request_context(request).request_id)
 
 
 def _from_validation(exc: RequestValidationError) -> UnprocessableError:
@@ -135,7 +136,7 @@ def install_exception_handlers(app: FastAPI, renderer: ErrorRenderer) -> None:
     """Send every error FastAPI meets through ``renderer``, in the family of its path."""
 
     def answer(request: Request, error: EvcatError) -> Response:
-        return renderer.response(error, family_of(request.scope["path"]))
+        return renderer.response(error, request_context(request).family)
 
     @app.exception_handler(EvcatError)
     async def domain_error(request: Request, exc: EvcatError) -> Response:
@@ -152,4 +153,4 @@ def install_exception_handlers(app: FastAPI, renderer: ErrorRenderer) -> None:
     # Starlette answers with this, then re-raises: the error boundary logs the traceback.
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
-        return answer(request, internal_error())
+        return answer(request, internal_error(request_context(request).request_id))

@@ -26,7 +26,7 @@ from evcat.errors import (
     NotFoundError,
     PayloadTooLargeError,
 )
-from evcat.http.families import family_of
+from evcat.http.context import RequestContext, context_of
 from evcat.http.problems import ErrorRenderer
 
 MEDIA_TYPE = b"application/vnd.schemaregistry.v1+json"
@@ -35,9 +35,13 @@ TRUE_VALUES = frozenset({"true"})
 
 @dataclass
 class ApiRequest:
+    """One call to a Confluent route, as its handler sees it; ``context`` is the request's
+    shared ``RequestContext`` (principal, request id, client, route template)."""
+
     method: str
     params: dict[str, str]
     query: Mapping[str, list[str]]
+    context: RequestContext
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -92,6 +96,7 @@ FastHandler = Callable[[ApiRequest], Awaitable[Reply | None]]
 
 @dataclass(frozen=True)
 class Route:
+    template: str
     segments: tuple[str, ...]
     methods: dict[str, Handler]
     fast: dict[str, FastHandler] = field(default_factory=dict)
@@ -151,7 +156,7 @@ class ConfluentRouter:
 
     def add(self, path: str, **methods: Handler) -> None:
         segments = tuple(path.strip("/").split("/")) if path != "/" else ("",)
-        self.routes.append(Route(segments, {m.upper(): h for m, h in methods.items()}))
+        self.routes.append(Route(path, segments, {m.upper(): h for m, h in methods.items()}))
         self.prefixes.add(segments[0])
 
     def add_fast(self, path: str, method: str, handler: FastHandler) -> None:
@@ -173,10 +178,11 @@ class ConfluentRouter:
         if parts[0] not in self.prefixes:
             await self.fallback(scope, receive, send)
             return
+        context = context_of(scope)
         try:
             parts = _decoded(parts, scope.get("query_string", b""))
         except BadRequestError as error:
-            await self.errors.send(send, error, family_of(path))
+            await self.errors.send(send, error, context.family)
             return
         method = scope["method"]
         params: dict[str, str] | None = None
@@ -190,18 +196,20 @@ class ConfluentRouter:
             if parts[0] == "v1":
                 await self.fallback(scope, receive, send)
                 return
-            await self.errors.send(send, NotFoundError("HTTP 404 Not Found"), family_of(path))
+            await self.errors.send(send, NotFoundError("HTTP 404 Not Found"), context.family)
             return
+        context.route = route.template
         handler = route.methods.get(method)
         if handler is None and method == "HEAD":
             handler = route.methods.get("GET")
         if handler is None:
-            await self.errors.send(send, MethodNotAllowedError(route.allowed()), family_of(path))
+            await self.errors.send(send, MethodNotAllowedError(route.allowed()), context.family)
             return
         request = ApiRequest(
             method=method,
             params=params,
             query=parse_qs(scope.get("query_string", b"").decode("latin-1")),
+            context=context,
         )
         fast = route.fast.get(method)
         if fast is not None:
@@ -213,7 +221,7 @@ class ConfluentRouter:
             request.body = await self._read_body(receive)
             reply = await run_in_threadpool(handler, request)
         except EvcatError as error:
-            await self.errors.send(send, error, family_of(path))
+            await self.errors.send(send, error, context.family)
             return
         await self._send(send, reply)
 

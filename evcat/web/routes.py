@@ -14,10 +14,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from evcat.catalog.http import catalog_of
 from evcat.errors import BadRequestError, EvcatError, NotFoundError
+from evcat.http.context import StaticFilesRoute
 from evcat.upcast.api import service as upcast_service_of
 from evcat.web.pages import Site
 from evcat.web.render import Links, Page, render
@@ -131,5 +131,9 @@ def install(app: FastAPI) -> None:
     """Serve the website on ``app``: the stylesheet first, so the catch-all 404 does not
     shadow it, then the pages."""
     static = files("evcat.web") / "static"
-    app.mount("/catalog/static", StaticFiles(directory=str(static)), name="catalog-static")
+    app.mount(
+        "/catalog/static",
+        StaticFilesRoute(directory=str(static), route="/catalog/static"),
+        name="catalog-static",
+    )
     app.include_router(router)

@@ -45,6 +45,17 @@ def test_confluent_route_failure_is_a_confluent_500_logged_with_traceback(
     assert record.exc_info is not None
 
 
+def test_a_500_names_the_request_id_its_log_record_carries(
+    served: httpx.Client, db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    lose_table(db_url, "catalog_teams")
+    with caplog.at_level(logging.ERROR, logger="evcat.http"):
+        answer = served.get("/v1/teams")
+    request_id = answer.json()["detail"].removeprefix("Internal Server Error (request id ")[:16]
+    [record] = [r for r in caplog.records if r.name == "evcat.http"]
+    assert f"(request id {request_id})" in record.getMessage()
+
+
 def test_v1_route_failure_is_a_problem_500(served: httpx.Client, db_url: str) -> None:
     lose_table(db_url, "catalog_teams")
     answer = served.get("/v1/teams")
