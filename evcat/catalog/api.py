@@ -14,7 +14,6 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from evcat.audit.context import actor_of
 from evcat.catalog import lineage
 from evcat.catalog import spec as s
 from evcat.catalog.api_events import router as events_router
@@ -22,6 +21,7 @@ from evcat.catalog.errors import CatalogInputError
 from evcat.catalog.http import Limit, Offset, catalog_of, send, send_json, send_page, views_of
 from evcat.catalog.yamlio import dump_all
 from evcat.db import read_session
+from evcat.http.context import actor_of
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 router.include_router(events_router)

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from evcat.audit.context import actor_of
 from evcat.catalog.http import catalog_of, send, send_json
 from evcat.gdpr import erasure as erasure_report
 from evcat.gdpr import overlay, retention
@@ -26,6 +25,7 @@ from evcat.gdpr.fields import fields_view, resolve
 from evcat.gdpr.render import render
 from evcat.gdpr.report_schemas import SCHEMAS
 from evcat.gdpr.vocabulary import CATEGORIES, IDENTIFIERS, PROTECTIONS, SUBJECT_TYPES
+from evcat.http.context import actor_of
 
 router = APIRouter(prefix="/v1", tags=["gdpr"])
 Output = Annotated[str, Query(pattern="^(json|csv|text)$", description="json, csv or text")]

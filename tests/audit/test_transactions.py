@@ -13,8 +13,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from evcat.audit import Actor, record, record_refused_sign_in
-from evcat.audit.sign_in import sign_in_listener
 from evcat.db import make_engine, read_session, write_session
+from evcat.http.context import CONTEXT_KEY, RequestContext
+from evcat.http.families import family_of
+from evcat.http.refused_sign_ins import sign_in_listener
 from evcat.registry.entities import SchemaRequest, SubjectVersion
 from evcat.registry.service import Registry
 from evcat.settings import Settings
@@ -106,10 +108,12 @@ def test_the_sign_in_listener_records_the_claimed_user_but_never_the_password(
     engine: Engine, client: httpx.Client
 ) -> None:
     credentials = base64.b64encode(b"ci-bot:hunter2").decode()
+    context = RequestContext("10.0.0.5", family_of("/subjects"))
     scope = {
         "type": "http",
         "client": ("10.0.0.5", 4242),
         "headers": [(b"authorization", f"Basic {credentials}".encode())],
+        CONTEXT_KEY: context,
     }
 
     asyncio.run(sign_in_listener(engine)(scope, Refusal("198.51.100.7", "wrong password")))
@@ -121,4 +125,5 @@ def test_the_sign_in_listener_records_the_claimed_user_but_never_the_password(
         "refused",
     )
     assert entry["after"] == {"claimed_principal": "ci-bot", "reason": "wrong password"}
+    assert entry["request_id"] == context.request_id
     assert "hunter2" not in json.dumps(entry)

@@ -80,15 +80,12 @@ def test_a_version_sent_with_its_upcaster_records_both(client: httpx.Client) -> 
     answer = client.post(
         f"/v1/events/{T}/versions",
         json={"schema": V2, "upcaster": RENAME},
-        headers={"X-Request-ID": "gated"},
     )
 
     assert answer.status_code == 201, answer.text
     added = records(client)[mark:]
-    assert [(r["action"], r["request_id"]) for r in added] == [
-        ("schema.register", "gated"),
-        ("upcaster.add", "gated"),
-    ]
+    assert [r["action"] for r in added] == ["schema.register", "upcaster.add"]
+    assert added[0]["request_id"] == added[1]["request_id"], "one request, one id"
 
 
 def test_a_gated_version_refused_for_want_of_an_upcaster_records_nothing(

@@ -1,10 +1,10 @@
-"""Refused sign-ins into the trail: a listener for the auth middleware's refusals.
+"""Refused sign-ins into the audit trail: a listener for the auth middleware's refusals.
 
 The auth middleware calls each of its listeners with the request's scope and what it refused
 (the client's address, as the trusted-proxy rules resolved it, and a reason without the
-secret). The listener records it with ``record_refused_sign_in``, off the event loop. The
-scheme and the claimed user name are read from the ``Authorization`` header here; the
-password or token never is.
+secret). The listener records it with ``audit.record_refused_sign_in``, off the event loop,
+with the request's id from its context. The scheme and the claimed user name are read from
+the ``Authorization`` header here; the password or token never is.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from evcat.audit.context import actor_from_scope
-from evcat.audit.trail import record_refused_sign_in
+from evcat.audit import record_refused_sign_in
+from evcat.http.context import CONTEXT_KEY, RequestContext
 
 
 class RefusedSignIn(Protocol):
@@ -60,7 +60,8 @@ def sign_in_listener(engine: Engine) -> Listener:
     """A listener recording every refused sign-in in the trail of ``engine``'s database."""
 
     async def listener(scope: Mapping[str, Any], refused: RefusedSignIn) -> None:
-        actor = dataclasses.replace(actor_from_scope(scope), client=refused.client or None)
+        context: RequestContext = scope[CONTEXT_KEY]
+        actor = dataclasses.replace(context.actor, client=refused.client or None)
         scheme, claimed = scheme_and_claim(scope)
         await run_in_threadpool(
             record_refused_sign_in,
