@@ -6,7 +6,7 @@ version graph (``graph``) whose implicit edges come from the formats' own resolu
 ``Upcaster`` (``runtime``); ``wire`` and ``cloudevents`` read and write framed payloads.
 """
 
-from evcat.upcast.edges.assemble import build_graph, upcaster_for
+from evcat.upcast.edges.assemble import build_graph
 from evcat.upcast.edges.code import Emit, upcaster
 from evcat.upcast.edges.spec import UpcasterSpec, load_document, parse_spec
 from evcat.upcast.errors import (
@@ -19,7 +19,7 @@ from evcat.upcast.errors import (
     UpcastFailed,
 )
 from evcat.upcast.ops.context import UpcastContext
-from evcat.upcast.read.dicts import NAMESPACE, StoredEvent, Upcaster, UpcastEvent
+from evcat.upcast.read.dicts import NAMESPACE, StoredEvent, Upcaster, UpcastEvent, upcaster_for
 
 __all__ = [
     "NAMESPACE",
