@@ -43,6 +43,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy evcat
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

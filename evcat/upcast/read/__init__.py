@@ -2,5 +2,6 @@
 
 ``dicts`` is the ``Upcaster`` over decoded payloads; ``wire`` reads and writes Confluent
 framed bytes, ``cloudevents`` CloudEvents envelopes, ``stream`` an iterable with an error
-policy, ``bulk`` a JSON Lines store with worker processes and checkpoints.
+policy. (Bulk runs over a JSON Lines store are ``evcat.upcast.bulk``, beside the service:
+its workers build their upcaster from storage.)
 """

@@ -360,7 +360,7 @@ def _process_context() -> Any:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["evcat.upcast.read.bulk"])
+        context.set_forkserver_preload(["evcat.upcast.bulk"])
         return context
     return multiprocessing.get_context("spawn")
 
