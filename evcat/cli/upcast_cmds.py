@@ -172,9 +172,11 @@ def run(
     Bulk:    evcat upcast run events.jsonl --workers 2 --out-dir migrated/
     Remote:  evcat upcast run events.jsonl --registry http://localhost:8081
     """
+    from evcat.upcast.read.stream import ON_ERROR
+
     with user_errors():
-        if on_error not in ("fail", "skip", "quarantine"):
-            raise UserError("--on-error is fail, skip or quarantine")
+        if on_error not in ON_ERROR:
+            raise UserError(f"--on-error is {', '.join(ON_ERROR[:-1])} or {ON_ERROR[-1]}")
         service = _upcasts(ctx, db, (registry, user, password, token), modules)
         if workers > 1 or out_dir is not None:
             from evcat.upcast.bulk import BulkJob, run_bulk

@@ -34,7 +34,6 @@ DEFAULT_TAG_CATEGORIES: dict[str, str] = {"PII": "personal-data", "PHI": "health
 # What each derivation does to a category (Recital 26: pseudonymised data is personal data).
 KEEPS = frozenset({"copy", "derive"})
 PROTECTS = {"hash": "hashed", "tokenise": "tokenised", "encrypt": "encrypted"}
-STOPS = frozenset({"aggregate", "anonymise", "drop"})
 
 
 def nearest(value: str, valid: Iterable[str], count: int = 3) -> list[str]:
