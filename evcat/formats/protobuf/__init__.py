@@ -7,4 +7,5 @@ canonical text. Imports ``formats.base`` and ``evcat.errors`` only.
 
 __all__ = [
     "format",
+    "printer",
 ]
