@@ -14,12 +14,13 @@ from typing import Any
 import orjson
 from sqlmodel import Session, select
 
+from evcat.catalog.categories import CATEGORIES
 from evcat.catalog.discovery import EventVersion
 from evcat.catalog.service import Catalog
 from evcat.db import read_session, write_session
 from evcat.gdpr.errors import unknown
 from evcat.gdpr.models import AuditRow, OverlayRow, TagCategoryRow
-from evcat.gdpr.vocabulary import CATEGORIES, IDENTIFIERS, PROTECTIONS, SUBJECT_TYPES
+from evcat.gdpr.vocabulary import IDENTIFIERS, PROTECTIONS, SUBJECT_TYPES
 
 KEY_SCOPES = ("per-subject", "shared")
 

@@ -7,89 +7,21 @@ its clients work unchanged; see docs/api.md for the routes.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
 from evcat import __version__
-from evcat.errors import BadRequestError, InvalidSchemaError, SchemaNotFoundError
-from evcat.formats import SCHEMA_TYPES, SchemaReference
-from evcat.formats.base import AVRO
+from evcat.errors import BadRequestError, SchemaNotFoundError
+from evcat.formats import SCHEMA_TYPES
 from evcat.registry import admin
-from evcat.registry.contracts import metadata_problem, ruleset_problem
-from evcat.registry.entities import SchemaRequest, StoredSchema, SubjectVersion
+from evcat.registry.entities import StoredSchema, SubjectVersion
 from evcat.registry.http import ApiRequest, ConfluentRouter, Reply, json_bytes
+from evcat.registry.requests import MAX_ID, schema_request
 from evcat.registry.rules import is_decimal, parse_version
 from evcat.registry.service import Registry
 
 EPOCH_CHECK_SECONDS = 0.5
-MAX_ID = 2**31 - 1
-
-
-def schema_request(body: dict[str, Any]) -> SchemaRequest:
-    """A RegisterSchemaRequest body; unknown fields are ignored, as Confluent does."""
-    schema = body.get("schema")
-    if schema is not None and not isinstance(schema, str):
-        raise InvalidSchemaError("'schema' must be a string holding the schema text")
-    schema_type = body.get("schemaType") or AVRO
-    if not isinstance(schema_type, str) or schema_type not in SCHEMA_TYPES:
-        raise InvalidSchemaError(
-            f"Invalid schema type {schema_type}; use one of {', '.join(SCHEMA_TYPES)}"
-        )
-    references_in = body.get("references") or []
-    if not isinstance(references_in, list):
-        raise InvalidSchemaError("'references' must be a list of {name, subject, version}")
-    references = tuple(_reference(item) for item in references_in)
-    uses = Counter(reference.name for reference in references)
-    twice = sorted(name for name, count in uses.items() if count > 1)
-    if twice:
-        raise InvalidSchemaError(
-            f"Reference name {twice[0]!r} is given more than once; each reference needs its "
-            "own name"
-        )
-    for key in ("id", "version"):
-        value = body.get(key)
-        if value is not None and (
-            not isinstance(value, int)
-            or isinstance(value, bool)
-            or not (value == -1 or 1 <= value <= MAX_ID)
-        ):
-            raise InvalidSchemaError(f"'{key}' must be an integer from 1 to {MAX_ID} (or -1)")
-    metadata, ruleset = body.get("metadata"), body.get("ruleSet")
-    for value, problem_of in ((metadata, metadata_problem), (ruleset, ruleset_problem)):
-        problem = None if value is None else problem_of(value)
-        if problem:
-            raise InvalidSchemaError(problem)
-    return SchemaRequest(
-        schema=schema,
-        schema_type=schema_type,
-        references=references,
-        metadata=metadata or None,
-        ruleset=ruleset or None,
-        id=body.get("id"),
-        version=body.get("version"),
-    )
-
-
-def _reference(item: Any) -> SchemaReference:
-    if (
-        not isinstance(item, dict)
-        or not isinstance(item.get("name"), str)
-        or not item["name"]
-        or not isinstance(item.get("subject"), str)
-        or not isinstance(item.get("version"), int)
-        or isinstance(item["version"], bool)
-    ):
-        raise InvalidSchemaError(
-            f"Invalid reference {item!r}: each needs 'name' (a non-empty string), 'subject' "
-            "(string) and 'version' (integer)"
-        )
-    if "\x00" in item["name"] or "\x00" in item["subject"]:
-        raise InvalidSchemaError(
-            f"Invalid reference {item!r}: its name or subject holds a NUL character; remove it"
-        )
-    return SchemaReference(item["name"], item["subject"], item["version"])
 
 
 def references_json(schema: StoredSchema) -> list[dict[str, Any]]:

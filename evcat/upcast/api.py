@@ -15,7 +15,7 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from evcat.errors import BadRequestError
-from evcat.registry.api import schema_request
+from evcat.registry.requests import schema_request
 from evcat.registry.service import Registry
 from evcat.upcast.codecs.jsonio import jsonable
 from evcat.upcast.errors import InvalidWireFormat
