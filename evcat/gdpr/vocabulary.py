@@ -31,7 +31,8 @@ PROTECTIONS = ("plain", "encrypted", "hashed", "tokenised", "redacted")
 # Confluent's free tags become categories through this table; a steward refines them later.
 DEFAULT_TAG_CATEGORIES: dict[str, str] = {"PII": "personal-data", "PHI": "health"}
 
-# What each derivation does to a category (Recital 26: pseudonymised data is personal data).
+# What each of the catalog's transformations (catalog.spec.Transformation) does to a category
+# (Recital 26: pseudonymised data is personal data); the others end it.
 KEEPS = frozenset({"copy", "derive"})
 PROTECTS = {"hash": "hashed", "tokenise": "tokenised", "encrypt": "encrypted"}
 
