@@ -16,6 +16,7 @@ from evcat.registry.store import VersionRecord
 from evcat.transfer.fingerprints import Fingerprinter
 from evcat.transfer.plan import Plan, TargetState, make_plan
 from evcat.transfer.snapshot import Snapshot, VersionEntry
+from evcat.transfer.tables import alembic_revision
 
 
 def read_target(session: Session) -> TargetState:
@@ -87,7 +88,9 @@ def import_into(
     prints = parsed.all()
     if dry_run:
         with read_session(engine) as session:
-            return make_plan(source, prints, read_target(session))
+            # A database not yet migrated (a dry run does not migrate it) holds nothing.
+            new = alembic_revision(session.connection()) is None
+            return make_plan(source, prints, TargetState() if new else read_target(session))
     with write_session(engine) as session:
         plan = make_plan(source, prints, read_target(session))
         write_plan(session, source, parsed, plan)
