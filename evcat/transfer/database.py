@@ -47,8 +47,8 @@ def write_plan(session: Session, source: Snapshot, parsed: Fingerprinter, plan: 
         entry, canonical = source.schemas[schema_id], parsed.canonical(schema_id)
         stored = StoredSchema(
             id=schema_id,
-            schema_type=canonical.parsed.schema_type,
-            text=canonical.parsed.canonical,
+            schema_type=canonical.schema_type,
+            text=canonical.text,
             references=entry.references,
             metadata=entry.metadata,
             ruleset=entry.ruleset,
