@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import httpx
 import orjson
 
 Record = tuple[dict[str, Any], dict[str, Any] | None]
@@ -87,3 +88,15 @@ def clear_subject(subject: str | None) -> Record:
 
 def noop() -> Record:
     return {"keytype": "NOOP", "magic": 0}, None
+
+
+def topic_of(url: str) -> bytes:
+    """The ``_schemas`` records Confluent would hold for the registry at ``url`` (kcat -J)."""
+    records = []
+    for body in httpx.get(f"{url}/schemas", params={"deleted": "true"}).json():
+        value = {k: body[k] for k in ("subject", "version", "id", "schema")}
+        value |= {k: body[k] for k in ("schemaType", "references") if k in body}
+        value["deleted"] = bool(body.get("deleted"))
+        key = {"keytype": "SCHEMA", "subject": body["subject"], "version": body["version"]}
+        records.append((key | {"magic": 1}, value))
+    return b"".join(dump(records))

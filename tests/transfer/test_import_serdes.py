@@ -32,7 +32,7 @@ from tests.clients.test_confluent_python_serdes import (
 )
 from tests.conftest import LiveServer
 from tests.transfer.conftest import Invoke, avro, register
-from tests.transfer.dumps import dump
+from tests.transfer.dumps import topic_of
 
 assert order_pb2  # the session fixture generating the Protobuf classes, used below
 
@@ -113,18 +113,6 @@ def test_a_message_decodes_through_evcat_after_an_import_through_its_api(
         assert decode(target.url, kind, data, order_pb2) == original
 
 
-def schemas_topic_of(url: str) -> bytes:
-    """The ``_schemas`` records Confluent would hold for the registry at ``url`` (kcat -J)."""
-    records = []
-    for body in httpx.get(f"{url}/schemas", params={"deleted": "true"}).json():
-        value = {k: body[k] for k in ("subject", "version", "id", "schema")}
-        value |= {k: body[k] for k in ("schemaType", "references") if k in body}
-        value["deleted"] = bool(body.get("deleted"))
-        key = {"keytype": "SCHEMA", "subject": body["subject"], "version": body["version"]}
-        records.append((key | {"magic": 1}, value))
-    return b"".join(dump(records))
-
-
 @pytest.mark.parametrize("kind", ["avro", "json", "protobuf"])
 def test_a_message_decodes_through_evcat_after_an_import_of_the_schemas_topic(
     kind: str, written: tuple[str, Messages], order_pb2: ModuleType, evcat: Invoke, tmp_path: Path
@@ -132,7 +120,7 @@ def test_a_message_decodes_through_evcat_after_an_import_of_the_schemas_topic(
     source_url, messages = written
     data, original = messages[kind]
     topic = tmp_path / "schemas.jsonl"
-    topic.write_bytes(schemas_topic_of(source_url))
+    topic.write_bytes(topic_of(source_url))
     db_url = f"sqlite:///{tmp_path / 'target.db'}"
     result = evcat("import", "--from-schemas-topic", topic, "--db", db_url)
     assert result.exit_code == 0, result.stderr
