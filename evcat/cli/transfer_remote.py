@@ -260,15 +260,16 @@ def push_plan(
             client.request(
                 "DELETE", f"/subjects/{quoted(version.subject)}/versions/{version.version}"
             )
+        # Config before modes: a subject the source holds READONLY refuses config changes.
+        for subject, config in sorted(plan.configs.items()):
+            path = "/config" if subject == GLOBAL else f"/config/{quoted(subject)}"
+            client.request("PUT", path, body=_config_request(config))
     except (UserError, ConflictError):
         # The first failure is the one to report; a rerun restores the modes if this fails.
         with suppress(UserError):
             modes.leave(done=False)
         raise
     modes.leave(done=True)
-    for subject, config in sorted(plan.configs.items()):
-        path = "/config" if subject == GLOBAL else f"/config/{quoted(subject)}"
-        client.request("PUT", path, body=_config_request(config))
     # The global mode last: a READONLY source would otherwise stop the writes above.
     for subject, mode in sorted(plan.modes.items(), key=lambda item: item[0] == GLOBAL):
         _put_mode(client, subject, mode)

@@ -2,7 +2,8 @@
 
 The source is a live evcat holding what a migration must carry: ids with gaps (a schema was
 permanently deleted), Avro and Protobuf references, one id shared by two subjects, a
-soft-deleted version and a soft-deleted subject, subject and global config, a subject mode.
+soft-deleted version and a soft-deleted subject, subject and global config, a subject held
+READONLY with a config of its own.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def populate(client: httpx.Client) -> dict[str, int]:
     assert client.delete("/subjects/gone-value").status_code == 200
     client.put("/config/orders-value", json={"compatibility": "FORWARD"}).raise_for_status()
     client.put("/config", json={"compatibility": "FULL"}).raise_for_status()
+    client.put("/config/ledger-value", json={"compatibility": "NONE"}).raise_for_status()
     client.put("/mode/ledger-value", json={"mode": "READONLY"}).raise_for_status()
     return ids
 

@@ -60,6 +60,7 @@ def test_a_copy_carries_global_and_subject_config_and_modes(
     assert state.configs == {
         "": {"compatibilityLevel": "FULL"},
         "orders-value": {"compatibilityLevel": "FORWARD"},
+        "ledger-value": {"compatibilityLevel": "NONE"},
     }
     assert state.modes == {"": "READWRITE", "ledger-value": "READONLY"}
 
@@ -77,6 +78,7 @@ def test_a_copy_through_a_running_evcat_keeps_ids_and_leaves_no_import_mode(
     ]
     assert own_mode(target, "ledger-value") == "READONLY"
     assert httpx.get(f"{target}/config/orders-value").json() == {"compatibilityLevel": "FORWARD"}
+    assert httpx.get(f"{target}/config/ledger-value").json() == {"compatibilityLevel": "NONE"}
 
 
 def test_the_target_gives_a_fresh_id_to_the_next_registration(
