@@ -154,12 +154,13 @@ def _import_snapshot(
 
     typer.echo(f"source: {source.summary()}")
     parsed = Fingerprinter(source)
-    prints = parsed.all()
+    with progress("parsing schemas", len(source.schemas)) as advance:
+        prints = parsed.all(advance=advance)
     if db is not None:
         from evcat.transfer.database import database_state, import_into
 
         engine = _engine(db, migrate=not dry_run)
-        plan = import_into(engine, source, parsed, dry_run=dry_run)
+        plan = import_into(engine, source, parsed, prints, dry_run=dry_run)
         typer.echo(f"plan: {plan.summary()}")
         if dry_run:
             typer.echo("dry run: nothing written")

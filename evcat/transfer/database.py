@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -78,14 +78,18 @@ def write_plan(session: Session, source: Snapshot, parsed: Fingerprinter, plan: 
 
 
 def import_into(
-    engine: Engine, source: Snapshot, parsed: Fingerprinter, *, dry_run: bool = False
+    engine: Engine,
+    source: Snapshot,
+    parsed: Fingerprinter,
+    prints: Mapping[int, str],
+    *,
+    dry_run: bool = False,
 ) -> Plan:
     """Plan against the database and, unless ``dry_run``, write the plan in one transaction.
 
     The plan is made inside the writing transaction, under the registry write lock, so no
     registration can slip in between the conflict check and the writes.
     """
-    prints = parsed.all()
     if dry_run:
         with read_session(engine) as session:
             # A database not yet migrated (a dry run does not migrate it) holds nothing.

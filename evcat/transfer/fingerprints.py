@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -54,6 +55,10 @@ def _parse_alone(entries: list[SchemaEntry]) -> list[Canonical | str]:
         except EvcatError as error:
             done.append(f"schema id {entry.id} does not parse: {error.message}")
     return done
+
+
+def _ignore(_: int) -> None:
+    return None
 
 
 def default_workers() -> int:
@@ -103,10 +108,9 @@ class Fingerprinter:
             self._canonical[schema_id] = done
         return done
 
-    def fingerprint(self, schema_id: int) -> str:
-        return self.canonical(schema_id).fingerprint
-
-    def _parse_in_workers(self, entries: list[SchemaEntry], workers: int) -> list[str]:
+    def _parse_in_workers(
+        self, entries: list[SchemaEntry], workers: int, advance: Callable[[int], None]
+    ) -> list[str]:
         chunks = [entries[i : i + CHUNK] for i in range(0, len(entries), CHUNK)]
         refused: list[str] = []
         # spawn, not fork: the CLI may run in a process with threads (servers in tests).
@@ -118,9 +122,15 @@ class Fingerprinter:
                         refused.append(result)
                     else:
                         self._canonical[entry.id] = result
+                advance(len(chunk))
         return refused
 
-    def all(self, workers: int | None = None, parallel_from: int = PARALLEL_FROM) -> dict[int, str]:
+    def all(
+        self,
+        workers: int | None = None,
+        parallel_from: int = PARALLEL_FROM,
+        advance: Callable[[int], None] = _ignore,
+    ) -> dict[int, str]:
         """Every schema's fingerprint; every schema evcat refuses is named in one error.
 
         With ``workers`` > 1 (default: the CPUs available) and at least ``parallel_from``
@@ -134,15 +144,16 @@ class Fingerprinter:
             if not entry.references and schema_id not in self._canonical
         ]
         if workers > 1 and len(alone) >= parallel_from:
-            refused += self._parse_in_workers(alone, workers)
+            refused += self._parse_in_workers(alone, workers, advance)
         failed = {_refused_id(message) for message in refused}
         for schema_id in sorted(self.snapshot.schemas):
-            if schema_id in failed:
+            if schema_id in failed or schema_id in self._canonical:
                 continue
             try:
                 self.canonical(schema_id)
             except TransferError as error:
                 refused.append(error.message)
+            advance(1)
         if refused:
             unique = sorted(set(refused), key=_refused_id)
             count = len(unique)
