@@ -137,7 +137,14 @@ def _read_registry(client: RegistryClient) -> Snapshot:
     from evcat.cli.transfer_remote import read_registry
 
     with progress(f"reading {client.url}", None) as advance:
-        return read_registry(client, advance)
+        snapshot, other_contexts = read_registry(client, advance)
+    if other_contexts:
+        print(
+            f"evcat: note: left out {len(other_contexts)} subjects of other contexts than the "
+            f"default one (evcat has one id space), e.g. {other_contexts[0]}",
+            file=sys.stderr,
+        )
+    return snapshot
 
 
 def _import_snapshot(

@@ -77,15 +77,14 @@ class _Reader:
             where = f"version {number} of '{subject}'"
             entry, _ = self.value(schema_entry, body, where)
             versions.append((number, entry, number not in live))
-        _, config, mode = self.settings(subject)
+        config, mode = self.settings(subject)
         return versions, config, mode
 
-    def settings(self, subject: str) -> tuple[str, dict[str, Any] | None, str | None]:
+    def settings(self, subject: str) -> tuple[dict[str, Any] | None, str | None]:
         """A subject's own config and mode (None where it has none)."""
         config = _own(self.client, f"/config/{quoted(subject)}")
         mode = _own(self.client, f"/mode/{quoted(subject)}")
         return (
-            subject,
             None if config is None else self.value(config_value, config, f"config of {subject}"),
             None if mode is None else self.value(mode_value, mode, f"mode of {subject}"),
         )
@@ -99,10 +98,17 @@ class _Reader:
         )
 
 
-def read_registry(client: RegistryClient, advance: Advance = _no_progress) -> Snapshot:
-    """Everything the registry at ``client`` holds, soft-deleted versions included."""
+def read_registry(
+    client: RegistryClient, advance: Advance = _no_progress
+) -> tuple[Snapshot, list[str]]:
+    """Everything the registry at ``client`` holds, soft-deleted versions included, and the
+    subjects left out because they belong to another context than the default one."""
     reader = _Reader(client)
-    subjects = sorted(str(s) for s in client.subjects(deleted=True))
+    listed = sorted(str(s) for s in client.subjects(deleted=True))
+    # Confluent lists every context's subjects, qualified (":.staging:orders"); each context
+    # has ids of its own, and evcat one id space: only the default context comes along.
+    other_contexts = [s for s in listed if s.startswith(":.") and not s.startswith(":.:")]
+    subjects = [s for s in listed if s not in other_contexts]
     snapshot = Snapshot()
     with ThreadPoolExecutor(READERS) as pool:
         for subject, (versions, config, mode) in zip(
@@ -123,7 +129,7 @@ def read_registry(client: RegistryClient, advance: Advance = _no_progress) -> Sn
                 snapshot.modes[subject] = mode
             advance(1)
     snapshot.configs[GLOBAL], snapshot.modes[GLOBAL] = reader.global_settings()
-    return snapshot
+    return snapshot, other_contexts
 
 
 def target_state(client: RegistryClient, source: Snapshot) -> TargetState:
@@ -143,7 +149,7 @@ def target_state(client: RegistryClient, source: Snapshot) -> TargetState:
     for subject in sorted(source.subjects | set(source.configs) | set(source.modes)):
         if subject == GLOBAL:
             continue
-        _, config, mode = reader.settings(subject)
+        config, mode = reader.settings(subject)
         if config is not None:
             state.configs[subject] = config
         if mode is not None:

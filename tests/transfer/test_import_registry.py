@@ -266,3 +266,16 @@ def test_the_schema_text_of_each_id_is_what_the_source_serves(
         path = f"/schemas/ids/{schema_id}"
         there, here = httpx.get(source_url + path).json(), httpx.get(target + path).json()
         assert json.dumps(there, sort_keys=True) == json.dumps(here, sort_keys=True)
+
+
+def test_subjects_of_other_contexts_are_left_out_with_a_note(
+    evcat: Invoke, tmp_path: Path, migrated_sqlite: str
+) -> None:
+    with LiveServer(Settings(db_url=f"sqlite:///{tmp_path / 'contexts.db'}")) as server:
+        with httpx.Client(base_url=server.url) as client:
+            register(client, "money-value", avro(MONEY))
+            register(client, ":.staging:money-value", avro(MONEY | {"doc": "staging"}))
+        result = evcat("import", "--from-registry", server.url, "--db", migrated_sqlite)
+    assert result.exit_code == 0, result.stderr
+    assert "left out 1 subjects of other contexts" in result.stderr
+    assert sorted(database_state(make_engine(migrated_sqlite)).versions) == [("money-value", 1)]
