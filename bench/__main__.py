@@ -32,6 +32,7 @@ DEFAULT = (
     "upcast_passthrough",
     "upcast_wire",
     "upcast_bulk",
+    "import_topic",
 )
 # Too slow for the default run (minutes of set-up): run by name.
 SLOW = ("catalog_apply",)

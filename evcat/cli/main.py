@@ -11,6 +11,7 @@ from evcat import __version__
 from evcat.cli import check, diff, register, registry_cmds
 from evcat.cli.catalog_cmds import register_catalog_commands
 from evcat.cli.gdpr_cmds import register_gdpr_commands
+from evcat.cli.import_cmds import register_import_commands
 from evcat.cli.upcast_cmds import register_upcast_commands
 from evcat.cli.web_cmds import register_web_commands
 
@@ -24,6 +25,7 @@ register_catalog_commands(app)
 register_upcast_commands(app)
 register_gdpr_commands(app)
 register_web_commands(app)
+register_import_commands(app)
 
 
 def _version(value: bool) -> None:

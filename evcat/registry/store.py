@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, case, delete, func, update
+from sqlalchemy import ColumnElement, Table, case, delete, func, insert, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from evcat.formats.base import SchemaReference
 from evcat.registry.entities import StoredSchema
@@ -176,29 +176,31 @@ def allocate_schema_id(session: Session, requested: int | None = None) -> int:
     return schema_id
 
 
+def _schema_values(schema: StoredSchema, fingerprint: str) -> dict[str, Any]:
+    return {
+        "id": schema.id,
+        "schema_type": schema.schema_type,
+        "schema_text": schema.text,
+        "references_json": orjson.dumps(
+            [
+                {"name": r.name, "subject": r.subject, "version": r.version}
+                for r in schema.references
+            ]
+        ).decode(),
+        "metadata_json": _dumps(schema.metadata),
+        "ruleset_json": _dumps(schema.ruleset),
+        "fingerprint": fingerprint,
+        "guid": schema.guid,
+        "created_ms": schema.created_ms,
+    }
+
+
 def insert_schema(
     session: Session,
     schema: StoredSchema,
     fingerprint: str,
 ) -> None:
-    session.add(
-        SchemaRow(
-            id=schema.id,
-            schema_type=schema.schema_type,
-            schema_text=schema.text,
-            references_json=orjson.dumps(
-                [
-                    {"name": r.name, "subject": r.subject, "version": r.version}
-                    for r in schema.references
-                ]
-            ).decode(),
-            metadata_json=_dumps(schema.metadata),
-            ruleset_json=_dumps(schema.ruleset),
-            fingerprint=fingerprint,
-            guid=schema.guid,
-            created_ms=schema.created_ms,
-        )
-    )
+    session.add(SchemaRow(**_schema_values(schema, fingerprint)))
     # No ORM relationships tie the rows together, so flush the schema before its references
     # to satisfy the foreign key.
     session.flush()
@@ -212,6 +214,65 @@ def insert_schema(
             )
         )
     session.flush()
+
+
+def _table(name: str) -> Table:
+    return SQLModel.metadata.tables[name]
+
+
+def insert_schemas(session: Session, schemas: Sequence[tuple[StoredSchema, str]]) -> None:
+    """Insert many schemas (with their fingerprints) and their references in a few statements.
+
+    Imports write tens of thousands of rows; one flush per row would dominate their time.
+    """
+    if not schemas:
+        return
+    # Core inserts: the ORM's bulk path costs several times more per row.
+    connection = session.connection()
+    connection.execute(insert(_table("schemas")), [_schema_values(s, f) for s, f in schemas])
+    references = [
+        {"schema_id": s.id, "name": r.name, "subject": r.subject, "version": r.version}
+        for s, _ in schemas
+        for r in s.references
+    ]
+    if references:
+        connection.execute(insert(_table("schema_references")), references)
+
+
+def insert_versions(session: Session, records: Sequence[VersionRecord]) -> None:
+    """Insert many subject versions as given (imports keep numbers and deleted flags)."""
+    if records:
+        session.connection().execute(
+            insert(_table("subject_versions")),
+            [
+                {
+                    "subject": r.subject,
+                    "version": r.version,
+                    "schema_id": r.schema_id,
+                    "deleted": r.deleted,
+                    "created_ms": r.created_ms,
+                }
+                for r in records
+            ],
+        )
+
+
+def schema_fingerprints(session: Session) -> dict[int, str]:
+    """Every stored schema id with its content fingerprint."""
+    query = sa_select(col(SchemaRow.id), col(SchemaRow.fingerprint))
+    return {schema_id: fingerprint for schema_id, fingerprint in session.execute(query)}
+
+
+def all_configs(session: Session) -> dict[str, dict[str, Any]]:
+    """Every stored config by subject (``""`` for the global one)."""
+    rows = session.execute(sa_select(col(ConfigRow.subject), col(ConfigRow.config_json)))
+    return {subject: dict(orjson.loads(text)) for subject, text in rows}
+
+
+def all_modes(session: Session) -> dict[str, str]:
+    """Every stored mode by subject (``""`` for the global one)."""
+    rows = session.execute(sa_select(col(ModeRow.subject), col(ModeRow.mode)))
+    return {subject: mode for subject, mode in rows}
 
 
 def insert_version(
@@ -232,6 +293,17 @@ def mark_deleted(session: Session, subject: str, versions: Sequence[int]) -> Non
             col(SubjectVersionRow.subject) == subject, col(SubjectVersionRow.version).in_(versions)
         )
         .values(deleted=True)
+    )
+
+
+def mark_live(session: Session, subject: str, versions: Sequence[int]) -> None:
+    """Undo a soft delete (imports copy a source where the version is live again)."""
+    session.execute(
+        update(SubjectVersionRow)
+        .where(
+            col(SubjectVersionRow.subject) == subject, col(SubjectVersionRow.version).in_(versions)
+        )
+        .values(deleted=False)
     )
 
 
