@@ -18,8 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from evcat.errors import EvcatError
+from evcat.formats import ParsedSchema, get_format
 from evcat.registry.entities import identity
-from evcat.registry.formats import ParsedSchema, get_format
 from evcat.transfer.errors import TransferError
 from evcat.transfer.snapshot import SchemaEntry, Snapshot
 

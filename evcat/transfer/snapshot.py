@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from evcat.registry.formats import SchemaReference
+from evcat.formats import SchemaReference
 from evcat.transfer.errors import TransferError
 
 GLOBAL = ""

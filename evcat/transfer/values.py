@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from evcat.errors import EvcatError
+from evcat.formats import SCHEMA_TYPES, SchemaReference
+from evcat.formats.base import AVRO
 from evcat.registry import policy
-from evcat.registry.formats import SCHEMA_TYPES, SchemaReference
-from evcat.registry.formats.base import AVRO
 from evcat.transfer.snapshot import SchemaEntry
 
 
