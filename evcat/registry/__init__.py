@@ -5,6 +5,10 @@ Owns the registry's tables (``models``, written only by ``store``), its rules an
 values it takes and returns (``entities``, ``requests``), and the Confluent REST API
 (``http``, ``api``) and evcat's ``/v1`` registration (``v1``). Imports ``evcat.formats``,
 ``evcat.compat``, ``evcat.db``, ``evcat.settings`` and ``evcat.errors``.
+
+``policy`` (subject names, modes) and ``store`` are public for one reader only:
+``evcat.transfer``, which restores and imports registries in bulk, below the service's
+one-registration-at-a-time rules; catalog, gdpr and upcast never use them (import-linter).
 """
 
 __all__ = [
@@ -12,8 +16,10 @@ __all__ = [
     "entities",
     "http",
     "models",
+    "policy",
     "requests",
     "rules",
     "service",
+    "store",
     "v1",
 ]
