@@ -9,12 +9,12 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from evcat import compat
 from evcat.compat import CompatibilityLevel
 from evcat.db import current_epoch, read_session, write_session
 from evcat.errors import (
@@ -26,7 +26,7 @@ from evcat.errors import (
     SubjectNotFoundError,
     VersionNotFoundError,
 )
-from evcat.registry import policy, rules, store
+from evcat.registry import checks, contracts, policy, rules, store
 from evcat.registry.entities import (
     CompatibilityResult,
     SchemaRequest,
@@ -52,6 +52,23 @@ def _live(rows: Sequence[VersionRecord]) -> list[VersionRecord]:
 
 
 MAX_REFERENCE_DEPTH = 100
+
+Contract = tuple[dict[str, Any] | None, dict[str, Any] | None]
+"""A registration's ``metadata`` and ``ruleSet``."""
+
+
+def _as_sent(request: SchemaRequest) -> Contract:
+    """The request's own metadata and rule set; an empty one is the same as none."""
+    return (
+        None if contracts.is_empty(request.metadata) else request.metadata,
+        None if contracts.is_empty(request.ruleset) else request.ruleset,
+    )
+
+
+def _identity(
+    parsed: ParsedSchema, metadata: dict[str, Any] | None, ruleset: dict[str, Any] | None
+) -> tuple[str, str]:
+    return identity(parsed.schema_type, parsed.canonical, parsed.references, metadata, ruleset)
 
 
 class Registry:
@@ -143,8 +160,8 @@ class Registry:
 
     def _parse_request(
         self, session: Session, request: SchemaRequest, normalize: bool
-    ) -> tuple[ParsedSchema, str, str]:
-        """Parse a client's schema; returns it with its fingerprint and GUID."""
+    ) -> ParsedSchema:
+        """Parse a client's schema, resolving its references."""
         if request.schema is None or not request.schema.strip():
             raise InvalidSchemaError("Empty schema: send the schema text in the 'schema' field")
         if len(request.schema.encode()) > self.settings.max_schema_bytes:
@@ -154,11 +171,7 @@ class Registry:
             )
         schema_format = get_format(request.schema_type)
         references, dependencies = self._resolve(session, request.references, for_new_schema=True)
-        parsed = schema_format.parse(request.schema, references, dependencies, normalize=normalize)
-        fingerprint, guid = identity(
-            parsed.schema_type, parsed.canonical, references, request.metadata, request.ruleset
-        )
-        return parsed, fingerprint, guid
+        return schema_format.parse(request.schema, references, dependencies, normalize=normalize)
 
     @staticmethod
     def _match(
@@ -192,6 +205,70 @@ class Registry:
             created_ms=row.created_ms,
         )
 
+    # -- data contracts: the metadata and rule set a registration ends up with -------------
+
+    @staticmethod
+    def _contract(
+        session: Session,
+        rows: Sequence[VersionRecord],
+        request: SchemaRequest,
+        config: policy.EffectiveConfig,
+        mode: str,
+    ) -> Contract:
+        """The request's metadata and rule set, completed from the latest version and config.
+
+        IMPORT copies schemas from another registry as they were: nothing is added to them.
+        """
+        if mode == policy.IMPORT:
+            return _as_sent(request)
+        live = _live(rows)
+        latest = store.get_schema(session, live[-1].schema_id) if live else None
+        previous = store.to_stored(latest) if latest is not None else None
+        return contracts.completed(
+            config.fields,
+            request.metadata,
+            request.ruleset,
+            previous.metadata if previous else None,
+            previous.ruleset if previous else None,
+        )
+
+    def _candidates(
+        self,
+        session: Session,
+        rows: Sequence[VersionRecord],
+        request: SchemaRequest,
+        config: policy.EffectiveConfig,
+        mode: str,
+    ) -> list[Contract]:
+        """The contracts under which an existing version counts as this registration.
+
+        First the schema exactly as sent, as Confluent's fast path looks it up (unless the
+        config adds metadata or rules to everything), then as it would be stored. So
+        re-registering a schema without metadata returns the version that carries it.
+        """
+        found: list[Contract] = []
+        if not contracts.has_defaults_or_overrides(config.fields):
+            found.append(_as_sent(request))
+        completed = self._contract(session, rows, request, config, mode)
+        if completed not in found:
+            found.append(completed)
+        return found
+
+    def _existing(
+        self,
+        session: Session,
+        subject: str,
+        parsed: ParsedSchema,
+        request: SchemaRequest,
+        candidates: Sequence[Contract],
+    ) -> VersionRecord | None:
+        for metadata, ruleset in candidates:
+            fingerprint, _ = _identity(parsed, metadata, ruleset)
+            row = self._match(session, subject, fingerprint, request)
+            if row is not None:
+                return row
+        return None
+
     # -- register --------------------------------------------------------------------------
 
     def register(
@@ -212,28 +289,32 @@ class Registry:
         validate_subject(subject)
         with read_session(self.engine) as session:
             config = policy.effective_config(session, subject, self.settings.default_compatibility)
-            request = self._with_previous_text(session, subject, request)
-            parsed, fingerprint, guid = self._parse_request(
-                session, request, normalize or config.normalize
-            )
-            existing = self._match(session, subject, fingerprint, request)
+            mode = policy.effective_mode(session, subject)
+            rows = store.versions_of(session, subject)
+            request = self._with_previous_text(session, rows, request)
+            parsed = self._parse_request(session, request, normalize or config.normalize)
+            candidates = self._candidates(session, rows, request, config, mode)
+            existing = self._existing(session, subject, parsed, request, candidates)
             if existing is not None:
                 return self._subject_version(session, existing)
-            mode = policy.effective_mode(session, subject)
         rules.check_mode_allows_registration(subject, mode, request)
         with write_session(self.engine) as session:
-            existing = self._match(session, subject, fingerprint, request)
+            # Everything read above may have changed before the lock was taken: read it again.
+            rows = store.versions_of(session, subject)
+            candidates = self._candidates(session, rows, request, config, mode)
+            existing = self._existing(session, subject, parsed, request, candidates)
             if existing is not None:
                 return self._subject_version(session, existing)
-            rows = store.versions_of(session, subject)
             if len(rows) >= self.settings.max_versions_per_subject:
                 raise LimitExceededError(
                     f"Subject '{subject}' already has {len(rows)} versions, the configured "
                     "maximum (EVCAT_MAX_VERSIONS_PER_SUBJECT); delete old versions first"
                 )
+            metadata, ruleset = candidates[-1]
             if mode != policy.IMPORT and not force:
-                self._enforce_compatibility(session, subject, parsed, _live(rows), config)
+                self._enforce_compatibility(session, subject, parsed, metadata, rows, config)
             version = rules.next_version(rows, request, mode)
+            fingerprint, guid = _identity(parsed, metadata, ruleset)
             schema_id = rules.schema_id_for(session, fingerprint, request, parsed)
             if store.get_schema(session, schema_id) is None:
                 store.insert_schema(
@@ -243,8 +324,8 @@ class Registry:
                         schema_type=parsed.schema_type,
                         text=parsed.canonical,
                         references=parsed.references,
-                        metadata=request.metadata,
-                        ruleset=request.ruleset,
+                        metadata=metadata,
+                        ruleset=ruleset,
                         guid=guid,
                         created_ms=now_ms(),
                     ),
@@ -262,23 +343,20 @@ class Registry:
             return registered
 
     def _with_previous_text(
-        self, session: Session, subject: str, request: SchemaRequest
+        self, session: Session, rows: Sequence[VersionRecord], request: SchemaRequest
     ) -> SchemaRequest:
-        """A metadata-only request (no schema text) re-registers the latest schema's text."""
-        if request.schema or (request.metadata is None and request.ruleset is None):
+        """A request without schema text (a metadata update) re-registers the latest text."""
+        if request.schema and request.schema.strip():
             return request
-        live = _live(store.versions_of(session, subject))
+        live = _live(rows)
         if not live:
             raise InvalidSchemaError("Empty schema: the subject has no version to copy")
         previous = self._subject_version(session, live[-1]).schema
-        return SchemaRequest(
+        return replace(
+            request,
             schema=previous.text,
             schema_type=previous.schema_type,
             references=previous.references,
-            metadata=request.metadata if request.metadata is not None else previous.metadata,
-            ruleset=request.ruleset if request.ruleset is not None else previous.ruleset,
-            id=request.id,
-            version=request.version,
         )
 
     def _enforce_compatibility(
@@ -286,15 +364,19 @@ class Registry:
         session: Session,
         subject: str,
         parsed: ParsedSchema,
-        live: Sequence[VersionRecord],
+        metadata: dict[str, Any] | None,
+        rows: Sequence[VersionRecord],
         config: policy.EffectiveConfig,
     ) -> None:
-        # Parse only the versions the level compares: the latest, or all for transitive levels.
-        if config.level is CompatibilityLevel.NONE:
-            return
-        compared = live if config.level.transitive else live[-1:]
-        previous = [(row.version, self.parsed(session, row.schema_id)) for row in compared]
-        issues = compat.check(parsed, previous, config.level, config.policy)
+        issues, previous = checks.compatibility_issues(
+            session,
+            parsed,
+            metadata,
+            _live(rows),
+            config,
+            config.level,
+            lambda schema_id: self.parsed(session, schema_id),
+        )
         if issues:
             raise IncompatibleSchemaError(
                 subject, rules.confluent_messages(issues, previous, config), list(issues)
@@ -310,29 +392,44 @@ class Registry:
         normalize: bool = False,
         deleted: bool = False,
     ) -> SubjectVersion:
-        """The version of ``subject`` holding this schema (40401 / 40403 when there is none)."""
+        """The version of ``subject`` holding this schema (40401 / 40403 when there is none).
+
+        Tried as sent, then completed with the latest version's metadata and the config's
+        defaults and overrides, as a registration would store it.
+        """
         with read_session(self.engine) as session:
             rows = store.versions_of(session, subject)
             candidates = rows if deleted else _live(rows)
             if not candidates:
                 raise SubjectNotFoundError(subject)
             config = policy.effective_config(session, subject, self.settings.default_compatibility)
-            _parsed, fingerprint, _ = self._parse_request(
-                session, request, normalize or config.normalize
-            )
+            parsed = self._parse_request(session, request, normalize or config.normalize)
+            contracts_tried = [_as_sent(request)]
+            completed = self._contract(session, rows, request, config, policy.READWRITE)
+            if completed not in contracts_tried:
+                contracts_tried.append(completed)
             exact = SchemaRequest(schema=request.schema)
-            row = self._match(session, subject, fingerprint, exact, include_deleted=deleted)
-            if row is None:
-                row = self._match_normalized(session, candidates, request)
-            if row is None:
-                raise SchemaNotFoundError()
-            return self._subject_version(session, row)
+            normalized: ParsedSchema | None = None
+            for metadata, ruleset in contracts_tried:
+                fingerprint, _ = _identity(parsed, metadata, ruleset)
+                row = self._match(session, subject, fingerprint, exact, include_deleted=deleted)
+                if row is None:
+                    normalized = normalized or self._parse_request(session, request, True)
+                    row = self._match_normalized(session, candidates, normalized, metadata, ruleset)
+                if row is not None:
+                    return self._subject_version(session, row)
+            raise SchemaNotFoundError()
 
     def _match_normalized(
-        self, session: Session, candidates: Sequence[VersionRecord], request: SchemaRequest
+        self,
+        session: Session,
+        candidates: Sequence[VersionRecord],
+        wanted: ParsedSchema,
+        metadata: dict[str, Any] | None,
+        ruleset: dict[str, Any] | None,
     ) -> VersionRecord | None:
         """Second chance: the same schema once both are normalized (text vs. descriptor...)."""
-        wanted, wanted_fingerprint, _ = self._parse_request(session, request, True)
+        wanted_fingerprint, _ = _identity(wanted, metadata, ruleset)
         for row in reversed(candidates):
             old = self.parsed(session, row.schema_id)
             if old.schema_type != wanted.schema_type:
@@ -341,8 +438,8 @@ class Registry:
                 old.schema_type,
                 self.normalized_canonical(session, row.schema_id),
                 old.references,
-                request.metadata,
-                request.ruleset,
+                metadata,
+                ruleset,
             )
             if fingerprint == wanted_fingerprint:
                 return row
@@ -372,16 +469,25 @@ class Registry:
                     raise VersionNotFoundError(version)
                 compared = match
             try:
-                parsed, _, _ = self._parse_request(session, request, normalize or config.normalize)
+                parsed = self._parse_request(session, request, normalize or config.normalize)
             except InvalidSchemaError as error:
                 if verbose:
                     return CompatibilityResult(False, [error.message])
                 raise
-            previous = [(row.version, self.parsed(session, row.schema_id)) for row in compared]
+            mode = policy.effective_mode(session, subject)
+            metadata, _ = self._contract(session, rows, request, config, mode)
             level = config.level
             if version is not None and level.transitive:
                 level = CompatibilityLevel(level.value.removesuffix("_TRANSITIVE"))
-            issues = compat.check(parsed, previous, level, config.policy)
+            issues, previous = checks.compatibility_issues(
+                session,
+                parsed,
+                metadata,
+                compared,
+                config,
+                level,
+                lambda schema_id: self.parsed(session, schema_id),
+            )
         messages = rules.confluent_messages(issues, previous, config) if issues else []
         return CompatibilityResult(not issues, messages, list(issues))
 

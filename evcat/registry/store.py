@@ -305,3 +305,14 @@ def put_mode(session: Session, subject: str, mode: str) -> None:
 
 def delete_mode(session: Session, subject: str) -> None:
     session.execute(delete(ModeRow).where(col(ModeRow.subject) == subject))
+
+
+def schema_metadata(session: Session, schema_ids: Iterable[int]) -> dict[int, Any]:
+    """The ``metadata`` of each schema in ``schema_ids``, in one query."""
+    ids = sorted(set(schema_ids))
+    if not ids:
+        return {}
+    query = sa_select(col(SchemaRow.id), col(SchemaRow.metadata_json)).where(
+        col(SchemaRow.id).in_(ids)
+    )
+    return {schema_id: _loads(text) for schema_id, text in session.execute(query)}

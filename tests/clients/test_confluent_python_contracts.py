@@ -1,0 +1,68 @@
+"""confluent-kafka's ``SchemaRegistryClient`` with data contracts, aliases and reserved fields.
+
+The client sends ``metadata``/``ruleSet`` with a schema and config fields through
+``set_config``; what evcat makes of them is read back with a second, cache-free client.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from confluent_kafka.schema_registry import (
+    Metadata,
+    MetadataProperties,
+    Schema,
+    SchemaRegistryClient,
+    ServerConfig,
+)
+
+ClientFactory = Callable[[], SchemaRegistryClient]
+Unique = Callable[[str], str]
+
+ORDER = json.dumps(
+    {"type": "record", "name": "Order", "fields": [{"name": "id", "type": "string"}]}
+)
+ORDER_BREAKING = json.dumps(
+    {
+        "type": "record",
+        "name": "Order",
+        "fields": [{"name": "id", "type": "string"}, {"name": "qty", "type": "int"}],
+    }
+)
+
+
+def with_properties(text: str, **properties: str) -> Schema:
+    return Schema(text, "AVRO", [], Metadata(None, MetadataProperties(properties), None))
+
+
+def test_registering_without_metadata_returns_the_id_registered_with_it(
+    sr: SchemaRegistryClient, new_client: ClientFactory, unique: Unique
+) -> None:
+    orders = unique("orders-value")
+    first = sr.register_schema_full_response(orders, with_properties(ORDER, owner="shop"))
+    again = new_client().register_schema_full_response(orders, Schema(ORDER, "AVRO"))
+    assert (again.schema_id, again.version) == (first.schema_id, first.version)
+
+
+def test_config_default_metadata_reaches_the_registered_schema(
+    sr: SchemaRegistryClient, new_client: ClientFactory, unique: Unique
+) -> None:
+    orders = unique("orders-value")
+    defaults = Metadata(None, MetadataProperties({"owner": "platform"}), None)
+    sr.set_config(orders, ServerConfig(default_metadata=defaults))
+    sr.register_schema(orders, Schema(ORDER, "AVRO"))
+    stored = new_client().get_latest_version(orders).schema.metadata
+    assert stored is not None and stored.properties.properties == {"owner": "platform"}
+
+
+def test_compatibility_group_lets_another_group_break(
+    sr: SchemaRegistryClient, unique: Unique
+) -> None:
+    orders = unique("orders-value")
+    sr.set_config(orders, ServerConfig(compatibility_group="major"))
+    sr.register_schema(orders, with_properties(ORDER, major="1"))
+    registered = sr.register_schema_full_response(
+        orders, with_properties(ORDER_BREAKING, major="2")
+    )
+    assert registered.version == 2
