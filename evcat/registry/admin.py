@@ -32,13 +32,10 @@ def _refuse_if_read_only(session: Session, subject: str | None) -> None:
         raise OperationNotPermittedError(f"{target} is in read-only mode")
 
 
-def _referenced(
-    session: Session, subject: str, version: int, *, live_only: bool, ignore_subject: bool
-) -> bool:
-    """Does a schema (held by a live version, if ``live_only``) reference subject-version?"""
-    referencing = store.referencing_schema_ids(session, subject, version)
-    holders = (store.live_holders if live_only else store.any_holders)(session, referencing)
-    return any(not (ignore_subject and holder.subject == subject) for holder in holders)
+def _referenced(session: Session, subject: str, version: int, *, by_others: bool = False) -> bool:
+    """Does a live version hold a schema referencing subject-version (in another subject)?"""
+    besides = subject if by_others else None
+    return bool(store.live_referrers(session, subject, version, besides=besides))
 
 
 def delete_version(registry: Registry, subject: str, version: int, *, permanent: bool) -> int:
@@ -53,13 +50,13 @@ def delete_version(registry: Registry, subject: str, version: int, *, permanent:
         if not permanent:
             if row.deleted:
                 raise VersionSoftDeletedError(subject, row.version)
-            if _referenced(session, subject, row.version, live_only=True, ignore_subject=False):
+            if _referenced(session, subject, row.version):
                 raise ReferenceExistsError(subject, row.version)
             store.mark_deleted(session, subject, [row.version])
             return row.version
         if not row.deleted:
             raise VersionNotSoftDeletedError(subject, row.version)
-        if _referenced(session, subject, row.version, live_only=False, ignore_subject=False):
+        if _referenced(session, subject, row.version):
             raise ReferenceExistsError(subject, row.version)
         store.remove_versions(session, subject, [row.version])
         removed.append(row.schema_id)
@@ -95,14 +92,14 @@ def delete_subject(registry: Registry, subject: str, *, permanent: bool) -> list
             if not live:
                 raise SubjectSoftDeletedError(subject)
             for row in live:
-                if _referenced(session, subject, row.version, live_only=True, ignore_subject=True):
+                if _referenced(session, subject, row.version, by_others=True):
                     raise ReferenceExistsError(subject, row.version)
             store.mark_deleted(session, subject, [row.version for row in live])
             return [row.version for row in live]
         if live:
             raise SubjectNotSoftDeletedError(subject)
         for row in rows:
-            if _referenced(session, subject, row.version, live_only=False, ignore_subject=True):
+            if _referenced(session, subject, row.version, by_others=True):
                 raise ReferenceExistsError(subject, row.version)
         versions = [row.version for row in rows]
         store.remove_versions(session, subject, versions)

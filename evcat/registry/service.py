@@ -587,7 +587,7 @@ class Registry:
     def referenced_by(self, subject: str, version: int) -> list[int]:
         with read_session(self.engine) as session:
             row = self._find_version(session, subject, version, deleted=True)
-            return store.referencing_schema_ids(session, subject, row.version)
+            return store.live_referrers(session, subject, row.version)
 
     def all_schemas(
         self, prefix: str = "", *, deleted: bool = False, latest_only: bool = False

@@ -139,6 +139,7 @@ def subjects_summary(session: Session) -> list[tuple[str, bool]]:
 
 
 def referencing_schema_ids(session: Session, subject: str, version: int) -> list[int]:
+    """Ids of every schema referencing subject-version, whether or not a version holds it live."""
     return sorted(
         session.exec(
             select(ReferenceRow.schema_id).where(
@@ -148,15 +149,31 @@ def referencing_schema_ids(session: Session, subject: str, version: int) -> list
     )
 
 
-def live_holders(session: Session, schema_ids: Iterable[int]) -> list[VersionRecord]:
-    ids = list(schema_ids)
-    if not ids:
-        return []
-    return _versions(
-        session,
-        col(SubjectVersionRow.schema_id).in_(ids),
+def live_referrers(
+    session: Session, subject: str, version: int, *, besides: str | None = None
+) -> list[int]:
+    """Ids of the schemas referencing subject-version that a live version holds.
+
+    This is Confluent's reference index: a soft-deleted referrer drops out of it, so it neither
+    shows in ``referencedby`` nor stops its target from being deleted. Versions of ``besides``
+    do not count (a subject's own references do not stop deleting the whole subject).
+    """
+    holders = [
+        col(SubjectVersionRow.schema_id) == col(ReferenceRow.schema_id),
         col(SubjectVersionRow.deleted).is_(False),
+    ]
+    if besides is not None:
+        holders.append(col(SubjectVersionRow.subject) != besides)
+    query = (
+        sa_select(col(ReferenceRow.schema_id))
+        .where(
+            col(ReferenceRow.subject) == subject,
+            col(ReferenceRow.version) == version,
+            sa_select(col(SubjectVersionRow.version)).where(*holders).exists(),
+        )
+        .order_by(col(ReferenceRow.schema_id))
     )
+    return list(session.scalars(query))
 
 
 def any_holders(session: Session, schema_ids: Iterable[int]) -> list[VersionRecord]:

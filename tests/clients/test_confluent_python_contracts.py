@@ -13,6 +13,7 @@ from confluent_kafka.schema_registry import (
     Metadata,
     MetadataProperties,
     Schema,
+    SchemaReference,
     SchemaRegistryClient,
     ServerConfig,
 )
@@ -28,6 +29,23 @@ ORDER_BREAKING = json.dumps(
         "type": "record",
         "name": "Order",
         "fields": [{"name": "id", "type": "string"}, {"name": "qty", "type": "int"}],
+    }
+)
+ADDRESS_NAME = "com.acme.Address"
+ADDRESS = json.dumps(
+    {
+        "type": "record",
+        "name": "Address",
+        "namespace": "com.acme",
+        "fields": [{"name": "city", "type": "string"}],
+    }
+)
+CUSTOMER = json.dumps(
+    {
+        "type": "record",
+        "name": "Customer",
+        "namespace": "com.acme",
+        "fields": [{"name": "home", "type": ADDRESS_NAME}],
     }
 )
 
@@ -66,3 +84,16 @@ def test_compatibility_group_lets_another_group_break(
         orders, with_properties(ORDER_BREAKING, major="2")
     )
     assert registered.version == 2
+
+
+def test_get_referenced_by_leaves_out_a_soft_deleted_referrer(
+    sr: SchemaRegistryClient, new_client: ClientFactory, unique: Unique
+) -> None:
+    address, customer = unique("address-value"), unique("customer-value")
+    sr.register_schema(address, Schema(ADDRESS, "AVRO"))
+    sr.register_schema(
+        customer, Schema(CUSTOMER, "AVRO", [SchemaReference(ADDRESS_NAME, address, 1)])
+    )
+    sr.delete_version(customer, 1)
+    assert new_client().get_referenced_by(address, 1) == []
+    assert sr.delete_version(address, 1) == 1
