@@ -1,6 +1,8 @@
 """What a new version is checked against: which earlier versions, under which level.
 
 A registration and ``POST /compatibility/...`` run the same checks. With config
+``validateFields`` on, the reserved fields of the new schema's metadata and of the latest
+compared version come first (``registry.reserved``), whatever the level. With config
 ``compatibilityGroup`` naming a metadata property, only versions whose value of that property
 equals the new schema's (both may lack it) are compared: a subject can hold several
 independently evolving lines, such as one per major version.
@@ -19,6 +21,7 @@ from evcat.registry import store
 from evcat.registry.contracts import property_of
 from evcat.registry.formats import ParsedSchema
 from evcat.registry.policy import EffectiveConfig
+from evcat.registry.reserved import reserved_field_issues
 from evcat.registry.store import VersionRecord
 
 ParsedOf = Callable[[int], ParsedSchema]
@@ -53,10 +56,16 @@ def compatibility_issues(
     Returns the issues and the previous versions they were checked against (oldest first), which
     the 409 message quotes. Only the versions the level looks at are parsed.
     """
+    issues: list[Incompatibility] = []
+    if config.fields.get("validateFields") is True:
+        latest = compared[-1] if compared else None
+        held = store.schema_metadata(session, [latest.schema_id]) if latest else {}
+        latest_metadata = held.get(latest.schema_id) if latest else None
+        issues += reserved_field_issues(new, metadata, latest_metadata, has_latest=bool(latest))
     if level is CompatibilityLevel.NONE:
-        return [], []
+        return issues, []
     candidates = in_group(session, compared, config.fields.get("compatibilityGroup"), metadata)
     if not level.transitive:
         candidates = candidates[-1:]
     previous = [(row.version, parsed_of(row.schema_id)) for row in candidates]
-    return compat.check(new, previous, level, config.policy), previous
+    return issues + compat.check(new, previous, level, config.policy), previous

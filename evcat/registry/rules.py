@@ -14,7 +14,7 @@ from evcat.errors import (
     InvalidVersionError,
     OperationNotPermittedError,
 )
-from evcat.registry import policy, store
+from evcat.registry import policy, reserved, store
 from evcat.registry.entities import SchemaRequest
 from evcat.registry.formats import ParsedSchema
 from evcat.registry.store import VersionRecord
@@ -78,8 +78,14 @@ def confluent_messages(
     previous: Sequence[tuple[int, ParsedSchema]],
     config: policy.EffectiveConfig,
 ) -> list[str]:
-    """Messages shaped like Confluent's: differences, then the old version and schema."""
-    messages = [issue.confluent_message() for issue in issues]
+    """Messages shaped like Confluent's: differences, then the old version and schema.
+
+    Reserved-field problems are plain sentences in Confluent's answers, not difference records.
+    """
+    messages = [
+        issue.message if issue.rule in reserved.RULES else issue.confluent_message()
+        for issue in issues
+    ]
     version = issues[-1].version
     old = next((schema for number, schema in previous if number == version), None)
     if version is not None and old is not None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import httpx
+import pytest
 from confluent_kafka.schema_registry import (
     Metadata,
     MetadataProperties,
@@ -17,6 +19,7 @@ from confluent_kafka.schema_registry import (
     SchemaRegistryClient,
     ServerConfig,
 )
+from confluent_kafka.schema_registry.error import SchemaRegistryError
 
 ClientFactory = Callable[[], SchemaRegistryClient]
 Unique = Callable[[str], str]
@@ -97,3 +100,14 @@ def test_get_referenced_by_leaves_out_a_soft_deleted_referrer(
     sr.delete_version(customer, 1)
     assert new_client().get_referenced_by(address, 1) == []
     assert sr.delete_version(address, 1) == 1
+
+
+def test_registering_a_field_the_subject_reserved_is_409(
+    sr: SchemaRegistryClient, shared_registry_url: str, unique: Unique
+) -> None:
+    customers = unique("customers-value")
+    httpx.put(f"{shared_registry_url}/config/{customers}", json={"validateFields": True})
+    reserved = with_properties(ADDRESS, **{"confluent:reserved": "city"})
+    with pytest.raises(SchemaRegistryError) as refused:
+        sr.register_schema(customers, reserved)
+    assert refused.value.http_status_code == 409
