@@ -42,6 +42,7 @@ def delete_version(registry: Registry, subject: str, version: int, *, permanent:
     """Soft-delete a live version, or permanently delete a soft-deleted one."""
     removed: list[int] = []
     with write_session(registry.engine) as session:
+        subject = policy.aliased(session, subject)
         _refuse_if_read_only(session, subject)
         rows = store.versions_of(session, subject)
         if not rows:
@@ -83,6 +84,7 @@ def _pick(rows: list[VersionRecord], version: int, permanent: bool) -> VersionRe
 def delete_subject(registry: Registry, subject: str, *, permanent: bool) -> list[int]:
     """Soft-delete every live version, or permanently delete an already soft-deleted subject."""
     with write_session(registry.engine) as session:
+        subject = policy.aliased(session, subject)
         _refuse_if_read_only(session, subject)
         rows = store.versions_of(session, subject)
         if not rows:

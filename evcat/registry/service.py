@@ -288,6 +288,7 @@ class Registry:
         """
         validate_subject(subject)
         with read_session(self.engine) as session:
+            subject = policy.aliased(session, subject)
             config = policy.effective_config(session, subject, self.settings.default_compatibility)
             mode = policy.effective_mode(session, subject)
             rows = store.versions_of(session, subject)
@@ -398,6 +399,7 @@ class Registry:
         defaults and overrides, as a registration would store it.
         """
         with read_session(self.engine) as session:
+            subject = policy.aliased(session, subject)
             rows = store.versions_of(session, subject)
             candidates = rows if deleted else _live(rows)
             if not candidates:
@@ -456,6 +458,7 @@ class Registry:
     ) -> CompatibilityResult:
         """Would ``request`` be accepted? Against one version, or as registration would check."""
         with read_session(self.engine) as session:
+            subject = policy.aliased(session, subject)
             config = policy.effective_config(session, subject, self.settings.default_compatibility)
             rows = store.versions_of(session, subject)
             live = _live(rows)
@@ -538,7 +541,7 @@ class Registry:
         self, subject: str, *, deleted: bool = False, deleted_only: bool = False
     ) -> list[VersionRecord]:
         with read_session(self.engine) as session:
-            rows = store.versions_of(session, subject)
+            rows = store.versions_of(session, policy.aliased(session, subject))
         if deleted_only:
             chosen = [row for row in rows if row.deleted]
         elif deleted:
@@ -551,9 +554,8 @@ class Registry:
 
     def version(self, subject: str, version: int, *, deleted: bool = False) -> SubjectVersion:
         with read_session(self.engine) as session:
-            return self._subject_version(
-                session, self._find_version(session, subject, version, deleted)
-            )
+            found = self._find_version(session, policy.aliased(session, subject), version, deleted)
+            return self._subject_version(session, found)
 
     @staticmethod
     def _find_version(session: Session, subject: str, version: int, deleted: bool) -> VersionRecord:
@@ -573,6 +575,7 @@ class Registry:
     ) -> SubjectVersion:
         """The newest version whose ``metadata.properties`` hold every given pair."""
         with read_session(self.engine) as session:
+            subject = policy.aliased(session, subject)
             rows = store.versions_of(session, subject)
             visible = rows if deleted else _live(rows)
             if not visible:
@@ -586,6 +589,7 @@ class Registry:
 
     def referenced_by(self, subject: str, version: int) -> list[int]:
         with read_session(self.engine) as session:
+            subject = policy.aliased(session, subject)
             row = self._find_version(session, subject, version, deleted=True)
             return store.live_referrers(session, subject, row.version)
 

@@ -34,6 +34,16 @@ ORDER_BREAKING = json.dumps(
         "fields": [{"name": "id", "type": "string"}, {"name": "qty", "type": "int"}],
     }
 )
+ORDER_WITH_NOTE = json.dumps(
+    {
+        "type": "record",
+        "name": "Order",
+        "fields": [
+            {"name": "id", "type": "string"},
+            {"name": "note", "type": "string", "default": ""},
+        ],
+    }
+)
 ADDRESS_NAME = "com.acme.Address"
 ADDRESS = json.dumps(
     {
@@ -111,3 +121,14 @@ def test_registering_a_field_the_subject_reserved_is_409(
     with pytest.raises(SchemaRegistryError) as refused:
         sr.register_schema(customers, reserved)
     assert refused.value.http_status_code == 409
+
+
+def test_reading_and_registering_through_an_alias_use_the_aliased_subject(
+    sr: SchemaRegistryClient, new_client: ClientFactory, shared_registry_url: str, unique: Unique
+) -> None:
+    orders, alias = unique("orders-value"), unique("orders")
+    first = sr.register_schema(orders, Schema(ORDER, "AVRO"))
+    httpx.put(f"{shared_registry_url}/config/{alias}", json={"alias": orders})
+    assert new_client().get_latest_version(alias).schema_id == first
+    registered = new_client().register_schema_full_response(alias, Schema(ORDER_WITH_NOTE, "AVRO"))
+    assert new_client().get_versions(orders) == [1, registered.version]
