@@ -131,17 +131,33 @@ def get_config(
 
 
 def set_config(registry: Registry, subject: str | None, update: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``update`` into the stored config; returns it in request form (``compatibility``)."""
+    """Merge ``update`` into the stored config; returns it in request form (``compatibility``).
+
+    An empty update changes nothing and answers the current config, as Confluent 8 does.
+    """
     if subject:
         validate_subject(subject)
+    if not update:
+        with read_session(registry.engine) as session:
+            if subject:
+                return _request_form(store.get_config(session, subject) or {})
+            effective = policy.effective_config(
+                session, None, registry.settings.default_compatibility
+            )
+            return _request_form(effective.fields | {policy.LEVEL_KEY: effective.level.value})
     with write_session(registry.engine) as session:
         _refuse_if_read_only(session, subject)
         key = subject or GLOBAL
         merged = policy.merge_config_update(store.get_config(session, key), update)
         store.put_config(session, key, merged)
-    answer = {k: v for k, v in merged.items() if k != policy.LEVEL_KEY}
-    if policy.LEVEL_KEY in merged:
-        answer = {"compatibility": merged[policy.LEVEL_KEY]} | answer
+    return _request_form(merged)
+
+
+def _request_form(config: dict[str, Any]) -> dict[str, Any]:
+    """A stored config as PUT answers it: the level under ``compatibility``, first."""
+    answer = {k: v for k, v in config.items() if k != policy.LEVEL_KEY}
+    if policy.LEVEL_KEY in config:
+        answer = {"compatibility": config[policy.LEVEL_KEY]} | answer
     return answer
 
 

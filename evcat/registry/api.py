@@ -315,12 +315,16 @@ class ConfluentApi:
         return Reply(_page(request, ids))
 
     def register(self, request: ApiRequest) -> Reply:
+        wanted = schema_request(request.json())
         version = self.registry.register(
             request.params["subject"],
-            schema_request(request.json()),
+            wanted,
             normalize=request.flag("normalize"),
             force=request.flag("force"),
         )
+        if wanted.version not in (None, -1):
+            # An IMPORT naming a taken version may have removed the schema it held.
+            self.forget_cached_ids()
         body = {
             "id": version.schema.id,
             "version": version.version,
@@ -385,10 +389,7 @@ class ConfluentApi:
         return Reply(config)
 
     def put_config(self, request: ApiRequest) -> Reply:
-        body = request.json()
-        if not body:
-            raise BadRequestError('Send a JSON object such as {"compatibility": "BACKWARD"}')
-        return Reply(admin.set_config(self.registry, request.params.get("subject"), body))
+        return Reply(admin.set_config(self.registry, request.params.get("subject"), request.json()))
 
     def delete_config(self, request: ApiRequest) -> Reply:
         return Reply(admin.delete_config(self.registry, request.params.get("subject")))

@@ -110,10 +110,10 @@ def next_version(rows: Sequence[VersionRecord], request: SchemaRequest, mode: st
         return next_version
     assert request.version is not None
     if mode == policy.IMPORT:
-        if request.version < 1 or any(row.version == request.version for row in rows):
-            raise InvalidSchemaError(
-                f"Version {request.version} already exists or is not a valid version"
-            )
+        # Any version, gaps allowed; naming a taken one replaces what it holds, as Confluent 8's
+        # import overwrites the subject-version key.
+        if request.version < 1:
+            raise InvalidSchemaError(f"Version {request.version} is not a valid version")
         return request.version
     if request.version != next_version:
         raise InvalidSchemaError(

@@ -21,6 +21,7 @@ from evcat.errors import (
     IncompatibleSchemaError,
     InvalidSchemaError,
     LimitExceededError,
+    ReferenceExistsError,
     SchemaNotFoundError,
     SchemaTooLargeError,
     SubjectNotFoundError,
@@ -333,15 +334,32 @@ class Registry:
                     fingerprint,
                 )
             created = now_ms()
-            store.insert_version(session, subject, version, schema_id, created)
+            taken = next((row for row in rows if row.version == version), None)
+            if taken is None:
+                store.insert_version(session, subject, version, schema_id, created)
+            else:
+                self._overwrite(session, taken, schema_id, created)
             # After the insert, so the schema row is still held and survives the tombstone.
-            rules.tombstone_replaced(session, subject, rows, schema_id)
+            others = [row for row in rows if row is not taken]
+            rules.tombstone_replaced(session, subject, others, schema_id)
             registered = self._subject_version(
                 session, store.VersionRecord(subject, version, schema_id, False, created)
             )
             if after_insert is not None:
                 after_insert(session, registered)
             return registered
+
+    def _overwrite(
+        self, session: Session, taken: VersionRecord, schema_id: int, created: int
+    ) -> None:
+        """IMPORT of a taken version: the imported schema stands, the one it replaces goes
+        unless another version holds it. A referenced version is never replaced."""
+        if store.live_referrers(session, taken.subject, taken.version):
+            raise ReferenceExistsError(taken.subject, taken.version)
+        store.replace_version(session, taken.subject, taken.version, schema_id, created)
+        if taken.schema_id != schema_id:
+            store.drop_unheld(session, [taken.schema_id])
+            self.forget([taken.schema_id])
 
     def _with_previous_text(
         self, session: Session, rows: Sequence[VersionRecord], request: SchemaRequest
@@ -404,6 +422,9 @@ class Registry:
             candidates = rows if deleted else _live(rows)
             if not candidates:
                 raise SubjectNotFoundError(subject)
+            if not request.schema or not request.schema.strip():
+                # Confluent looks an empty schema up like any other, and finds nothing.
+                raise SchemaNotFoundError()
             config = policy.effective_config(session, subject, self.settings.default_compatibility)
             parsed = self._parse_request(session, request, normalize or config.normalize)
             contracts_tried = [_as_sent(request)]

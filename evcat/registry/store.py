@@ -256,15 +256,35 @@ def remove_versions(session: Session, subject: str, versions: Sequence[int]) -> 
     """Hard-delete versions; schemas no version holds any more disappear with them."""
     doomed = set(versions)
     rows = [r for r in versions_of(session, subject) if r.version in doomed]
-    schema_ids = {r.schema_id for r in rows}
     session.execute(
         delete(SubjectVersionRow).where(
             col(SubjectVersionRow.subject) == subject, col(SubjectVersionRow.version).in_(versions)
         )
     )
     session.flush()
-    still_held = {r.schema_id for r in any_holders(session, schema_ids)}
-    orphans = sorted(schema_ids - still_held)
+    drop_unheld(session, {r.schema_id for r in rows})
+
+
+def replace_version(
+    session: Session, subject: str, version: int, schema_id: int, now_ms: int
+) -> None:
+    """Make an existing version hold another schema (an IMPORT naming a taken version)."""
+    session.execute(
+        update(SubjectVersionRow)
+        .where(col(SubjectVersionRow.subject) == subject, col(SubjectVersionRow.version) == version)
+        .values(schema_id=schema_id, deleted=False, created_ms=now_ms)
+    )
+    session.flush()
+
+
+def drop_unheld(session: Session, schema_ids: Iterable[int]) -> None:
+    """Remove the schemas of ``schema_ids`` that no version holds any more.
+
+    Bumps ``delete_epoch`` so every process drops its cached answers by id.
+    """
+    candidates = set(schema_ids)
+    still_held = {r.schema_id for r in any_holders(session, candidates)}
+    orphans = sorted(candidates - still_held)
     if orphans:
         session.execute(delete(ReferenceRow).where(col(ReferenceRow.schema_id).in_(orphans)))
         session.execute(delete(SchemaRow).where(col(SchemaRow.id).in_(orphans)))

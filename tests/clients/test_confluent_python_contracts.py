@@ -132,3 +132,29 @@ def test_reading_and_registering_through_an_alias_use_the_aliased_subject(
     assert new_client().get_latest_version(alias).schema_id == first
     registered = new_client().register_schema_full_response(alias, Schema(ORDER_WITH_NOTE, "AVRO"))
     assert new_client().get_versions(orders) == [1, registered.version]
+
+
+def test_set_config_with_nothing_to_change_answers_the_current_config(
+    own_client: ClientFactory,
+) -> None:
+    sr = own_client()
+    sr.set_compatibility(level="FULL")
+    assert sr.set_config(config=ServerConfig()) == {"compatibility": "FULL"}
+
+
+def test_lookup_of_an_empty_schema_is_40403(sr: SchemaRegistryClient, unique: Unique) -> None:
+    orders = unique("orders-value")
+    sr.register_schema(orders, Schema(ORDER, "AVRO"))
+    with pytest.raises(SchemaRegistryError) as missing:
+        sr.lookup_schema(orders, Schema("", "AVRO"))
+    assert (missing.value.http_status_code, missing.value.error_code) == (404, 40403)
+
+
+def test_registering_a_record_with_two_fields_of_one_name_is_42201(
+    sr: SchemaRegistryClient, unique: Unique
+) -> None:
+    twice = json.loads(ORDER)
+    twice["fields"].append({"name": "id", "type": "long"})
+    with pytest.raises(SchemaRegistryError) as invalid:
+        sr.register_schema(unique("orders-value"), Schema(json.dumps(twice), "AVRO"))
+    assert (invalid.value.http_status_code, invalid.value.error_code) == (422, 42201)
