@@ -22,6 +22,7 @@ from evcat.registry.formats.base import AVRO
 from evcat.registry.http import ApiRequest, ConfluentRouter, Reply, json_bytes
 from evcat.registry.rules import is_decimal, parse_version
 from evcat.registry.service import Registry
+from evcat.registry.store import Page
 
 EPOCH_CHECK_SECONDS = 0.5
 MAX_ID = 2**31 - 1
@@ -241,10 +242,9 @@ class ConfluentApi:
             request.text("subjectPrefix"),
             deleted=request.flag("deleted"),
             latest_only=request.flag("latestOnly"),
+            page=_page_of(request),
         )
-        return Reply(
-            [self._version_body(v, request.text("format")) for v in _page(request, versions)]
-        )
+        return Reply([self._version_body(v, request.text("format")) for v in versions])
 
     # -- subjects and versions -----------------------------------------------------------
 
@@ -268,18 +268,19 @@ class ConfluentApi:
             prefix,
             deleted=request.flag("deleted"),
             deleted_only=request.flag("deletedOnly", "deleted_only"),
+            page=_page_of(request),
         )
-        return Reply(_page(request, subjects))
+        return Reply(subjects)
 
     def list_versions(self, request: ApiRequest) -> Reply:
         rows = self.registry.versions(
             request.params["subject"],
             deleted=request.flag("deleted") or request.flag("deletedAsNegative"),
             deleted_only=request.flag("deletedOnly", "deleted_only"),
+            page=_page_of(request),
         )
         negative = request.flag("deletedAsNegative")
-        numbers = [-row.version if negative and row.deleted else row.version for row in rows]
-        return Reply(_page(request, numbers))
+        return Reply([-row.version if negative and row.deleted else row.version for row in rows])
 
     def get_version(self, request: ApiRequest) -> Reply:
         version = self.registry.version(
@@ -427,9 +428,14 @@ class ConfluentApi:
         )
 
 
-def _page(request: ApiRequest, items: list[Any]) -> list[Any]:
-    """Apply ``offset``/``limit`` (limit <= 0 means all), as the list endpoints do."""
-    offset = max(request.integer("offset", 0), 0)
+def _page_of(request: ApiRequest) -> Page:
+    """``offset`` and ``limit`` (limit <= 0 means all), as every list endpoint takes them."""
     limit = request.integer("limit", -1)
-    end = None if limit <= 0 else offset + limit
-    return items[offset:end]
+    return Page(max(request.integer("offset", 0), 0), None if limit <= 0 else limit)
+
+
+def _page(request: ApiRequest, items: list[Any]) -> list[Any]:
+    """``offset``/``limit`` applied to a short list already in memory."""
+    page = _page_of(request)
+    end = None if page.limit is None else page.offset + page.limit
+    return items[page.offset : end]

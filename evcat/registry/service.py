@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from evcat.compat import CompatibilityLevel
 from evcat.db import current_epoch, read_session, write_session
@@ -36,12 +36,12 @@ from evcat.registry.entities import (
     identity,
 )
 from evcat.registry.formats import ParsedSchema, SchemaReference, get_format
-from evcat.registry.models import SchemaRow
 from evcat.registry.rules import LATEST, validate_subject
-from evcat.registry.store import VersionRecord
+from evcat.registry.store import LIVE, Page, VersionRecord
 from evcat.settings import Settings
 
 Cached = TypeVar("Cached")
+EVERYTHING = Page()
 
 
 def now_ms() -> int:
@@ -547,31 +547,37 @@ class Registry:
         return [(row.subject, row.version) for row in rows if deleted or not row.deleted]
 
     def subjects(
-        self, prefix: str = "", *, deleted: bool = False, deleted_only: bool = False
+        self,
+        prefix: str = "",
+        *,
+        deleted: bool = False,
+        deleted_only: bool = False,
+        page: Page = EVERYTHING,
     ) -> list[str]:
+        """Subject names in order: with a live version, or every one, or only deleted ones."""
+        which: store.Which = store.DELETED if deleted_only else store.EVERY if deleted else LIVE
         with read_session(self.engine) as session:
-            summary = store.subjects_summary(session)
-        return [
-            subject
-            for subject, has_live in summary
-            if subject.startswith(prefix)
-            and ((not has_live) if deleted_only else (has_live or deleted))
-        ]
+            return store.subject_names(session, prefix, which, page)
 
     def versions(
-        self, subject: str, *, deleted: bool = False, deleted_only: bool = False
+        self,
+        subject: str,
+        *,
+        deleted: bool = False,
+        deleted_only: bool = False,
+        page: Page = EVERYTHING,
     ) -> list[VersionRecord]:
+        """A subject's versions in order; 40401 when it has none to show (an empty page is not)."""
+        which: store.Which = store.DELETED if deleted_only else store.EVERY if deleted else LIVE
         with read_session(self.engine) as session:
-            rows = store.versions_of(session, policy.aliased(session, subject))
-        if deleted_only:
-            chosen = [row for row in rows if row.deleted]
-        elif deleted:
-            chosen = rows
-        else:
-            chosen = _live(rows)
-        if not chosen and not (deleted_only and rows):
-            raise SubjectNotFoundError(subject)
-        return chosen
+            subject = policy.aliased(session, subject)
+            rows = store.versions_page(session, which, page, subject=subject)
+            # Only soft-deleted versions asked for: any version at all proves the subject exists.
+            if not rows and not store.has_versions(
+                session, subject, store.EVERY if deleted_only else which
+            ):
+                raise SubjectNotFoundError(subject)
+        return rows
 
     def version(self, subject: str, version: int, *, deleted: bool = False) -> SubjectVersion:
         with read_session(self.engine) as session:
@@ -615,16 +621,24 @@ class Registry:
             return store.live_referrers(session, subject, row.version)
 
     def all_schemas(
-        self, prefix: str = "", *, deleted: bool = False, latest_only: bool = False
+        self,
+        prefix: str = "",
+        *,
+        deleted: bool = False,
+        latest_only: bool = False,
+        page: Page = EVERYTHING,
     ) -> list[SubjectVersion]:
+        """Subject versions with their schemas, by subject then version: two queries a page."""
+        which: store.Which = store.EVERY if deleted else LIVE
         with read_session(self.engine) as session:
-            rows = [r for r in store.all_versions(session, prefix) if deleted or not r.deleted]
-            if latest_only:
-                latest: dict[str, VersionRecord] = {}
-                for row in rows:
-                    latest[row.subject] = row
-                rows = list(latest.values())
-            return [self._subject_version(session, row) for row in rows]
+            rows = store.versions_page(session, which, page, prefix=prefix, latest_only=latest_only)
+            schemas = store.stored_schemas(session, {row.schema_id for row in rows})
+        return [
+            SubjectVersion(
+                row.subject, row.version, schemas[row.schema_id], row.deleted, row.created_ms
+            )
+            for row in rows
+        ]
 
     def effective_level(self, subject: str) -> str:
         with read_session(self.engine) as session:
@@ -652,15 +666,8 @@ class Registry:
 
     def schemas_by_ids(self, schema_ids: Sequence[int]) -> dict[int, StoredSchema]:
         """The stored schemas with these ids (absent ids are left out), a few queries in all."""
-        wanted = sorted(set(schema_ids))
-        found: dict[int, StoredSchema] = {}
         with read_session(self.engine) as session:
-            # Chunks keep each IN list far below every backend's parameter limit.
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                query = select(SchemaRow).where(col(SchemaRow.id).in_(chunk))
-                found.update((row.id, store.to_stored(row)) for row in session.exec(query))
-        return found
+            return store.stored_schemas(session, schema_ids)
 
     def parsed_by_id(self, schema_id: int) -> ParsedSchema:
         """The parsed schema with ``schema_id`` (cached; schema contents never change)."""

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, Literal, TypeVar
 
 import orjson
 from sqlalchemy import ColumnElement, case, delete, func, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, col, select
 
 from evcat.registry.entities import StoredSchema
@@ -123,19 +125,112 @@ def versions_with_fingerprint(
 
 def all_versions(session: Session, subject_prefix: str = "") -> list[VersionRecord]:
     if subject_prefix:
-        return _versions(session, col(SubjectVersionRow.subject).startswith(subject_prefix))
+        return _versions(
+            session, col(SubjectVersionRow.subject).startswith(subject_prefix, autoescape=True)
+        )
     return _versions(session)
 
 
-def subjects_summary(session: Session) -> list[tuple[str, bool]]:
-    """Each subject with whether it still has a live version."""
-    live = func.max(case((col(SubjectVersionRow.deleted).is_(False), 1), else_=0))
-    rows = session.exec(
-        select(SubjectVersionRow.subject, live)
-        .group_by(col(SubjectVersionRow.subject))
-        .order_by(col(SubjectVersionRow.subject))
+Sliceable = TypeVar("Sliceable", bound=GenerativeSelect)
+
+LIVE: Final = "live"
+EVERY: Final = "every"
+DELETED: Final = "deleted"
+Which = Literal["live", "every", "deleted"]
+"""Which versions a listing shows: live ones, every one, or only soft-deleted ones. For
+subjects: those with a live version, every subject, or those whose versions are all deleted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A slice of a sorted listing, cut by the database: ``limit`` None reads to the end."""
+
+    offset: int = 0
+    limit: int | None = None
+
+    def cut(self, query: Sliceable) -> Sliceable:
+        query = query.offset(self.offset) if self.offset else query
+        return query if self.limit is None else query.limit(self.limit)
+
+
+def subject_names(session: Session, prefix: str, which: Which, page: Page) -> list[str]:
+    """Subject names in order, filtered and sliced in SQL (one grouped query)."""
+    subject = col(SubjectVersionRow.subject)
+    query = sa_select(subject).group_by(subject).order_by(subject)
+    if prefix:
+        query = query.where(subject.startswith(prefix, autoescape=True))
+    has_live = func.max(case((col(SubjectVersionRow.deleted).is_(False), 1), else_=0))
+    if which == LIVE:
+        query = query.having(has_live == 1)
+    elif which == DELETED:
+        query = query.having(has_live == 0)
+    return list(session.scalars(page.cut(query)))
+
+
+def _visible(which: Which, table: Any = SubjectVersionRow) -> list[ColumnElement[bool]]:
+    deleted = col(table.deleted)
+    if which == LIVE:
+        return [deleted.is_(False)]
+    if which == DELETED:
+        return [deleted.is_(True)]
+    return []
+
+
+def versions_page(
+    session: Session,
+    which: Which,
+    page: Page,
+    *,
+    subject: str | None = None,
+    prefix: str = "",
+    latest_only: bool = False,
+) -> list[VersionRecord]:
+    """Versions ordered by subject and version, filtered and sliced in SQL.
+
+    ``latest_only`` keeps each subject's highest version among those ``which`` shows.
+    """
+    conditions = _visible(which)
+    if subject is not None:
+        conditions.append(col(SubjectVersionRow.subject) == subject)
+    if prefix:
+        conditions.append(col(SubjectVersionRow.subject).startswith(prefix, autoescape=True))
+    if latest_only:
+        newer = aliased(SubjectVersionRow)
+        conditions.append(
+            ~sa_select(col(newer.version))
+            .where(
+                col(newer.subject) == col(SubjectVersionRow.subject),
+                col(newer.version) > col(SubjectVersionRow.version),
+                *_visible(which, newer),
+            )
+            .exists()
+        )
+    query = (
+        sa_select(*_VERSION_COLUMNS)
+        .where(*conditions)
+        .order_by(col(SubjectVersionRow.subject), col(SubjectVersionRow.version))
     )
-    return [(subject, bool(has_live)) for subject, has_live in rows]
+    return [VersionRecord(*row) for row in session.execute(page.cut(query))]
+
+
+def has_versions(session: Session, subject: str, which: Which) -> bool:
+    """Does ``subject`` have a version ``which`` shows?"""
+    query = sa_select(col(SubjectVersionRow.version)).where(
+        col(SubjectVersionRow.subject) == subject, *_visible(which)
+    )
+    return session.execute(query.limit(1)).first() is not None
+
+
+def stored_schemas(session: Session, schema_ids: Iterable[int]) -> dict[int, StoredSchema]:
+    """The schemas with these ids (absent ones left out), one query per 500."""
+    ids = sorted(set(schema_ids))
+    found: dict[int, StoredSchema] = {}
+    # Chunks keep each IN list far below every backend's parameter limit.
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = session.exec(select(SchemaRow).where(col(SchemaRow.id).in_(chunk)))
+        found.update((row.id, to_stored(row)) for row in rows)
+    return found
 
 
 def referencing_schema_ids(session: Session, subject: str, version: int) -> list[int]:
