@@ -23,6 +23,7 @@ from bench.server import Pinning
 # Module names under bench/, each with ``run(options) -> list[Result]``, in running order.
 DEFAULT = (
     "by_id",
+    "list_pages",
     "register_transitive",
     "startup",
     "cli_startup",

@@ -20,6 +20,7 @@ from evcat.registry.http import ApiRequest, ConfluentRouter, Reply, json_bytes
 from evcat.registry.requests import MAX_ID, schema_request
 from evcat.registry.rules import is_decimal, parse_version
 from evcat.registry.service import Registry
+from evcat.registry.store import Page
 
 EPOCH_CHECK_SECONDS = 0.5
 
@@ -172,10 +173,9 @@ class ConfluentApi:
             request.text("subjectPrefix"),
             deleted=request.flag("deleted"),
             latest_only=request.flag("latestOnly"),
+            page=_page_of(request),
         )
-        return Reply(
-            [self._version_body(v, request.text("format")) for v in _page(request, versions)]
-        )
+        return Reply([self._version_body(v, request.text("format")) for v in versions])
 
     # -- subjects and versions -----------------------------------------------------------
 
@@ -199,18 +199,19 @@ class ConfluentApi:
             prefix,
             deleted=request.flag("deleted"),
             deleted_only=request.flag("deletedOnly", "deleted_only"),
+            page=_page_of(request),
         )
-        return Reply(_page(request, subjects))
+        return Reply(subjects)
 
     def list_versions(self, request: ApiRequest) -> Reply:
         rows = self.registry.versions(
             request.params["subject"],
             deleted=request.flag("deleted") or request.flag("deletedAsNegative"),
             deleted_only=request.flag("deletedOnly", "deleted_only"),
+            page=_page_of(request),
         )
         negative = request.flag("deletedAsNegative")
-        numbers = [-row.version if negative and row.deleted else row.version for row in rows]
-        return Reply(_page(request, numbers))
+        return Reply([-row.version if negative and row.deleted else row.version for row in rows])
 
     def get_version(self, request: ApiRequest) -> Reply:
         version = self.registry.version(
@@ -246,12 +247,16 @@ class ConfluentApi:
         return Reply(_page(request, ids))
 
     def register(self, request: ApiRequest) -> Reply:
+        wanted = schema_request(request.json())
         version = self.registry.register(
             request.params["subject"],
-            schema_request(request.json()),
+            wanted,
             normalize=request.flag("normalize"),
             force=request.flag("force"),
         )
+        if wanted.version not in (None, -1):
+            # An IMPORT naming a taken version may have removed the schema it held.
+            self.forget_cached_ids()
         body = {
             "id": version.schema.id,
             "version": version.version,
@@ -316,10 +321,7 @@ class ConfluentApi:
         return Reply(config)
 
     def put_config(self, request: ApiRequest) -> Reply:
-        body = request.json()
-        if not body:
-            raise BadRequestError('Send a JSON object such as {"compatibility": "BACKWARD"}')
-        return Reply(admin.set_config(self.registry, request.params.get("subject"), body))
+        return Reply(admin.set_config(self.registry, request.params.get("subject"), request.json()))
 
     def delete_config(self, request: ApiRequest) -> Reply:
         return Reply(admin.delete_config(self.registry, request.params.get("subject")))
@@ -357,9 +359,14 @@ class ConfluentApi:
         )
 
 
-def _page(request: ApiRequest, items: list[Any]) -> list[Any]:
-    """Apply ``offset``/``limit`` (limit <= 0 means all), as the list endpoints do."""
-    offset = max(request.integer("offset", 0), 0)
+def _page_of(request: ApiRequest) -> Page:
+    """``offset`` and ``limit`` (limit <= 0 means all), as every list endpoint takes them."""
     limit = request.integer("limit", -1)
-    end = None if limit <= 0 else offset + limit
-    return items[offset:end]
+    return Page(max(request.integer("offset", 0), 0), None if limit <= 0 else limit)
+
+
+def _page(request: ApiRequest, items: list[Any]) -> list[Any]:
+    """``offset``/``limit`` applied to a short list already in memory."""
+    page = _page_of(request)
+    end = None if page.limit is None else page.offset + page.limit
+    return items[page.offset : end]

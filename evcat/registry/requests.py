@@ -56,8 +56,9 @@ def schema_request(body: dict[str, Any]) -> SchemaRequest:
         schema=schema,
         schema_type=schema_type,
         references=references,
-        metadata=metadata or None,
-        ruleset=ruleset or None,
+        # An empty object is kept: it means "none", where an absent one inherits the latest's.
+        metadata=metadata,
+        ruleset=ruleset,
         id=body.get("id"),
         version=body.get("version"),
     )

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, Literal, TypeVar
 
 import orjson
 from sqlalchemy import ColumnElement, Table, case, delete, func, insert, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, SQLModel, col, select
 
 from evcat.formats.base import SchemaReference
@@ -123,22 +125,116 @@ def versions_with_fingerprint(
 
 def all_versions(session: Session, subject_prefix: str = "") -> list[VersionRecord]:
     if subject_prefix:
-        return _versions(session, col(SubjectVersionRow.subject).startswith(subject_prefix))
+        return _versions(
+            session, col(SubjectVersionRow.subject).startswith(subject_prefix, autoescape=True)
+        )
     return _versions(session)
 
 
-def subjects_summary(session: Session) -> list[tuple[str, bool]]:
-    """Each subject with whether it still has a live version."""
-    live = func.max(case((col(SubjectVersionRow.deleted).is_(False), 1), else_=0))
-    rows = session.exec(
-        select(SubjectVersionRow.subject, live)
-        .group_by(col(SubjectVersionRow.subject))
-        .order_by(col(SubjectVersionRow.subject))
+Sliceable = TypeVar("Sliceable", bound=GenerativeSelect)
+
+LIVE: Final = "live"
+EVERY: Final = "every"
+DELETED: Final = "deleted"
+Which = Literal["live", "every", "deleted"]
+"""Which versions a listing shows: live ones, every one, or only soft-deleted ones. For
+subjects: those with a live version, every subject, or those whose versions are all deleted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A slice of a sorted listing, cut by the database: ``limit`` None reads to the end."""
+
+    offset: int = 0
+    limit: int | None = None
+
+    def cut(self, query: Sliceable) -> Sliceable:
+        query = query.offset(self.offset) if self.offset else query
+        return query if self.limit is None else query.limit(self.limit)
+
+
+def subject_names(session: Session, prefix: str, which: Which, page: Page) -> list[str]:
+    """Subject names in order, filtered and sliced in SQL (one grouped query)."""
+    subject = col(SubjectVersionRow.subject)
+    query = sa_select(subject).group_by(subject).order_by(subject)
+    if prefix:
+        query = query.where(subject.startswith(prefix, autoescape=True))
+    has_live = func.max(case((col(SubjectVersionRow.deleted).is_(False), 1), else_=0))
+    if which == LIVE:
+        query = query.having(has_live == 1)
+    elif which == DELETED:
+        query = query.having(has_live == 0)
+    return list(session.scalars(page.cut(query)))
+
+
+def _visible(which: Which, table: Any = SubjectVersionRow) -> list[ColumnElement[bool]]:
+    deleted = col(table.deleted)
+    if which == LIVE:
+        return [deleted.is_(False)]
+    if which == DELETED:
+        return [deleted.is_(True)]
+    return []
+
+
+def versions_page(
+    session: Session,
+    which: Which,
+    page: Page,
+    *,
+    subject: str | None = None,
+    prefix: str = "",
+    latest_only: bool = False,
+) -> list[VersionRecord]:
+    """Versions ordered by subject and version, filtered and sliced in SQL.
+
+    ``latest_only`` keeps each subject's highest version among those ``which`` shows.
+    """
+    conditions = _visible(which)
+    if subject is not None:
+        conditions.append(col(SubjectVersionRow.subject) == subject)
+    if prefix:
+        conditions.append(col(SubjectVersionRow.subject).startswith(prefix, autoescape=True))
+    if latest_only:
+        newer = aliased(SubjectVersionRow)
+        conditions.append(
+            ~sa_select(col(newer.version))
+            .where(
+                col(newer.subject) == col(SubjectVersionRow.subject),
+                col(newer.version) > col(SubjectVersionRow.version),
+                *_visible(which, newer),
+            )
+            .exists()
+        )
+    query = (
+        sa_select(*_VERSION_COLUMNS)
+        .where(*conditions)
+        .order_by(col(SubjectVersionRow.subject), col(SubjectVersionRow.version))
     )
-    return [(subject, bool(has_live)) for subject, has_live in rows]
+    return [VersionRecord(*row) for row in session.execute(page.cut(query))]
+
+
+def has_versions(session: Session, subject: str, which: Which) -> bool:
+    """Does ``subject`` have a version ``which`` shows?"""
+    query = sa_select(col(SubjectVersionRow.version)).where(
+        col(SubjectVersionRow.subject) == subject, *_visible(which)
+    )
+    return session.execute(query.limit(1)).first() is not None
+
+
+def stored_schemas(session: Session, schema_ids: Iterable[int]) -> dict[int, StoredSchema]:
+    """The schemas with these ids (absent ones left out), one query per 500."""
+    ids = sorted(set(schema_ids))
+    found: dict[int, StoredSchema] = {}
+    # Chunks keep each IN list far below every backend's parameter limit.
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = session.exec(select(SchemaRow).where(col(SchemaRow.id).in_(chunk)))
+        found.update((row.id, to_stored(row)) for row in rows)
+    return found
 
 
 def referencing_schema_ids(session: Session, subject: str, version: int) -> list[int]:
+    """Ids of every schema referencing subject-version, whether or not a version holds it live."""
     return sorted(
         session.exec(
             select(ReferenceRow.schema_id).where(
@@ -148,15 +244,31 @@ def referencing_schema_ids(session: Session, subject: str, version: int) -> list
     )
 
 
-def live_holders(session: Session, schema_ids: Iterable[int]) -> list[VersionRecord]:
-    ids = list(schema_ids)
-    if not ids:
-        return []
-    return _versions(
-        session,
-        col(SubjectVersionRow.schema_id).in_(ids),
+def live_referrers(
+    session: Session, subject: str, version: int, *, besides: str | None = None
+) -> list[int]:
+    """Ids of the schemas referencing subject-version that a live version holds.
+
+    This is Confluent's reference index: a soft-deleted referrer drops out of it, so it neither
+    shows in ``referencedby`` nor stops its target from being deleted. Versions of ``besides``
+    do not count (a subject's own references do not stop deleting the whole subject).
+    """
+    holders = [
+        col(SubjectVersionRow.schema_id) == col(ReferenceRow.schema_id),
         col(SubjectVersionRow.deleted).is_(False),
+    ]
+    if besides is not None:
+        holders.append(col(SubjectVersionRow.subject) != besides)
+    query = (
+        sa_select(col(ReferenceRow.schema_id))
+        .where(
+            col(ReferenceRow.subject) == subject,
+            col(ReferenceRow.version) == version,
+            sa_select(col(SubjectVersionRow.version)).where(*holders).exists(),
+        )
+        .order_by(col(ReferenceRow.schema_id))
     )
+    return list(session.scalars(query))
 
 
 def any_holders(session: Session, schema_ids: Iterable[int]) -> list[VersionRecord]:
@@ -311,15 +423,35 @@ def remove_versions(session: Session, subject: str, versions: Sequence[int]) -> 
     """Hard-delete versions; schemas no version holds any more disappear with them."""
     doomed = set(versions)
     rows = [r for r in versions_of(session, subject) if r.version in doomed]
-    schema_ids = {r.schema_id for r in rows}
     session.execute(
         delete(SubjectVersionRow).where(
             col(SubjectVersionRow.subject) == subject, col(SubjectVersionRow.version).in_(versions)
         )
     )
     session.flush()
-    still_held = {r.schema_id for r in any_holders(session, schema_ids)}
-    orphans = sorted(schema_ids - still_held)
+    drop_unheld(session, {r.schema_id for r in rows})
+
+
+def replace_version(
+    session: Session, subject: str, version: int, schema_id: int, now_ms: int
+) -> None:
+    """Make an existing version hold another schema (an IMPORT naming a taken version)."""
+    session.execute(
+        update(SubjectVersionRow)
+        .where(col(SubjectVersionRow.subject) == subject, col(SubjectVersionRow.version) == version)
+        .values(schema_id=schema_id, deleted=False, created_ms=now_ms)
+    )
+    session.flush()
+
+
+def drop_unheld(session: Session, schema_ids: Iterable[int]) -> None:
+    """Remove the schemas of ``schema_ids`` that no version holds any more.
+
+    Bumps ``delete_epoch`` so every process drops its cached answers by id.
+    """
+    candidates = set(schema_ids)
+    still_held = {r.schema_id for r in any_holders(session, candidates)}
+    orphans = sorted(candidates - still_held)
     if orphans:
         session.execute(delete(ReferenceRow).where(col(ReferenceRow.schema_id).in_(orphans)))
         session.execute(delete(SchemaRow).where(col(SchemaRow.id).in_(orphans)))
@@ -377,3 +509,14 @@ def put_mode(session: Session, subject: str, mode: str) -> None:
 
 def delete_mode(session: Session, subject: str) -> None:
     session.execute(delete(ModeRow).where(col(ModeRow.subject) == subject))
+
+
+def schema_metadata(session: Session, schema_ids: Iterable[int]) -> dict[int, Any]:
+    """The ``metadata`` of each schema in ``schema_ids``, in one query."""
+    ids = sorted(set(schema_ids))
+    if not ids:
+        return {}
+    query = sa_select(col(SchemaRow.id), col(SchemaRow.metadata_json)).where(
+        col(SchemaRow.id).in_(ids)
+    )
+    return {schema_id: _loads(text) for schema_id, text in session.execute(query)}
