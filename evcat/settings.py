@@ -93,7 +93,7 @@ class Settings(BaseSettings):
         default=64, ge=1, description="Nesting of records, arrays, maps, unions, messages"
     )
     protobuf_max_fields: int = Field(
-        default=2_000, ge=1, description="Fields of one Protobuf message"
+        default=2_000, ge=1, description="Fields of one Protobuf message, values of one enum"
     )
     protobuf_max_messages: int = Field(
         default=1_000, ge=1, description="Messages and enums of one Protobuf schema"
