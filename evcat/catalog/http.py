@@ -16,6 +16,7 @@ from fastapi import Query, Request, Response
 
 from evcat.catalog.service import Catalog
 from evcat.catalog.views import Views
+from evcat.http.services import services_of
 
 MAX_LIMIT = 1000
 # Far beyond any catalog, and small enough that the page's echo of it stays a JSON integer.
@@ -26,13 +27,8 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")]
 
 
 def catalog_of(request: Request) -> Catalog:
-    """The app's catalog, made on first use over the app's registry."""
-    state = request.app.state
-    catalog: Catalog | None = getattr(state, "catalog", None)
-    if catalog is None:
-        catalog = Catalog(state.registry)
-        state.catalog = catalog
-    return catalog
+    """The app's catalog (a FastAPI dependency)."""
+    return services_of(request).catalog
 
 
 def views_of(request: Request) -> Views:

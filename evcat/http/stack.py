@@ -15,12 +15,12 @@ The layers in parentheses are the places reserved for the middleware still to co
 
 Adding a middleware: write a pure ASGI class (``__init__(self, app, ...)`` and ``async
 __call__(self, scope, receive, send)``; pass ``scope["type"] != "http"`` straight through),
-and add one ``Layer`` to ``LAYERS`` at its place, building it from ``Wiring`` (settings, the
-error renderer). Refuse a request by sending ``wiring.errors.send(send, SomeError(...),
-context.family)`` with an ``evcat.errors`` error; never build a body by hand. Do not use
-Starlette's ``BaseHTTPMiddleware``: it costs a task and a stream per request, and the by-id
-read path must stay fast. A layer should cost no more than a few attribute reads on a
-request it does not act on.
+and add one ``Layer`` to ``LAYERS`` at its place, built from ``Wiring`` (the settings, the
+error renderer, the services). To refuse a request, send an ``evcat.errors`` error with
+``wiring.errors.send(send, error, context_of(scope).family)``; never build a body by hand.
+Do not use Starlette's ``BaseHTTPMiddleware``: it costs a task and a stream per request, and
+the by-id read path must stay fast. A layer should cost no more than a few attribute reads on
+a request it does not act on.
 """
 
 from __future__ import annotations
@@ -33,15 +33,18 @@ from starlette.types import ASGIApp
 from evcat.http.boundary import ErrorBoundary
 from evcat.http.context import ContextMiddleware
 from evcat.http.problems import ErrorRenderer
+from evcat.http.services import Services
 from evcat.settings import Settings
 
 
 @dataclass(frozen=True)
 class Wiring:
-    """What a layer may be built from."""
+    """What a layer may be built from: the settings, the one error renderer, the services
+    (the registry, the catalog for ``owned_by`` bindings, the database engine...)."""
 
     settings: Settings
     errors: ErrorRenderer
+    services: Services
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, Field
 
+from evcat.http.services import services_of
 from evcat.registry.api import schema_request
 from evcat.registry.rules import parse_version
 from evcat.registry.service import Registry
@@ -33,8 +34,7 @@ class CompatibilityOut(BaseModel):
 
 
 def _registry(request: Request) -> Registry:
-    registry: Registry = request.app.state.registry
-    return registry
+    return services_of(request).registry
 
 
 @router.post("/subjects/{subject:path}/compatibility", response_model=CompatibilityOut)

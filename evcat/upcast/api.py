@@ -15,8 +15,8 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from evcat.errors import BadRequestError
+from evcat.http.services import services_of
 from evcat.registry.api import schema_request
-from evcat.registry.service import Registry
 from evcat.upcast.cloudevent import CloudEventUpcaster
 from evcat.upcast.errors import InvalidWireFormat
 from evcat.upcast.gate import register_version
@@ -72,20 +72,8 @@ class UpcastResponse(BaseModel):
 
 
 def service(request: Request) -> UpcastService:
-    """The app's upcast service, created on first use."""
-    state = request.app.state
-    found: UpcastService | None = getattr(state, "upcast_service", None)
-    if found is None:
-        registry: Registry = state.registry
-        settings = registry.settings
-        found = UpcastService(
-            registry,
-            code_modules=settings.upcaster_module_list,
-            code_drift=settings.upcaster_code_drift,
-            samples=settings.upcaster_samples,
-        )
-        state.upcast_service = found
-    return found
+    """The app's upcast service (a FastAPI dependency)."""
+    return services_of(request).upcast
 
 
 def _event_out(event: UpcastEvent) -> EventOut:
