@@ -102,7 +102,7 @@ def build_application(settings: Settings, *, migrate: bool | None = None) -> App
         upgrade(settings.db_url)
     services = Services.build(settings)
     errors = ErrorRenderer(html_page=error_html)
-    router = ConfluentRouter(create_fastapi(services, errors), settings.max_request_bytes, errors)
+    router = ConfluentRouter(create_fastapi(services, errors), errors)
     ConfluentApi(services.registry).install(router)
     return Application(build_stack(router, Wiring(settings, errors, services)), services)
 

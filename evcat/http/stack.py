@@ -10,6 +10,7 @@ FastAPI app) in ``LAYERS``, outermost first:
    shape (``evcat.http.boundary``).
 5. (auth: verify credentials, set ``context.principal``; 401/403 via the renderer.)
 6. (rate limits: per ``context.principal`` or, for anonymous calls, ``context.client``.)
+7. ``body limit``: ``EVCAT_MAX_REQUEST_BYTES`` on every route (``evcat.http.body_limit``).
 
 The layers in parentheses are the places reserved for the middleware still to come.
 
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp
 
+from evcat.http.body_limit import BodyLimit
 from evcat.http.boundary import ErrorBoundary
 from evcat.http.context import ContextMiddleware
 from evcat.http.problems import ErrorRenderer
@@ -58,6 +60,10 @@ class Layer:
 LAYERS: tuple[Layer, ...] = (
     Layer("context", lambda app, wiring: ContextMiddleware(app)),
     Layer("errors", lambda app, wiring: ErrorBoundary(app, wiring.errors)),
+    Layer(
+        "body limit",
+        lambda app, wiring: BodyLimit(app, wiring.settings.max_request_bytes, wiring.errors),
+    ),
 )
 """The stack, outermost first."""
 
