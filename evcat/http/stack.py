@@ -8,9 +8,13 @@ FastAPI app) in ``LAYERS``, outermost first:
 3. (access log and metrics: outside the error boundary, so they see every answer.)
 4. ``errors``: the error boundary; an escaping exception is a logged 500 in the family's
    shape (``evcat.http.boundary``).
-5. (auth: verify credentials, set ``context.principal``; 401/403 via the renderer.)
-6. (rate limits: per ``context.principal`` or, for anonymous calls, ``context.client``.)
-7. ``body limit``: ``EVCAT_MAX_REQUEST_BYTES`` on every route (``evcat.http.body_limit``).
+5. ``hosts``: ``EVCAT_ALLOWED_HOSTS`` against DNS rebinding (``evcat.http.hosts``); not
+   built when every host is allowed.
+6. ``cross-site``: a foreign ``Origin`` or a form's content type may not change state
+   (``evcat.http.cross_site``).
+7. (auth: verify credentials, set ``context.principal``; 401/403 via the renderer.)
+8. (rate limits: per ``context.principal`` or, for anonymous calls, ``context.client``.)
+9. ``body limit``: ``EVCAT_MAX_REQUEST_BYTES`` on every route (``evcat.http.body_limit``).
 
 The layers in parentheses are the places reserved for the middleware still to come.
 
@@ -34,6 +38,8 @@ from starlette.types import ASGIApp
 from evcat.http.body_limit import BodyLimit
 from evcat.http.boundary import ErrorBoundary
 from evcat.http.context import ContextMiddleware
+from evcat.http.cross_site import CrossSiteGuard
+from evcat.http.hosts import AllowedHosts
 from evcat.http.problems import ErrorRenderer
 from evcat.http.services import Services
 from evcat.settings import Settings
@@ -57,9 +63,22 @@ class Layer:
     build: Callable[[ASGIApp, Wiring], ASGIApp]
 
 
+def _allowed_hosts(app: ASGIApp, wiring: Wiring) -> ASGIApp:
+    patterns = wiring.settings.allowed_host_list
+    # Every host allowed (the default): nothing to check, so no layer to pass through.
+    if "*" in patterns:
+        return app
+    return AllowedHosts(app, patterns, wiring.errors)
+
+
 LAYERS: tuple[Layer, ...] = (
     Layer("context", lambda app, wiring: ContextMiddleware(app)),
     Layer("errors", lambda app, wiring: ErrorBoundary(app, wiring.errors)),
+    Layer("hosts", _allowed_hosts),
+    Layer(
+        "cross-site",
+        lambda app, wiring: CrossSiteGuard(app, wiring.settings.allowed_origin_list, wiring.errors),
+    ),
     Layer(
         "body limit",
         lambda app, wiring: BodyLimit(app, wiring.settings.max_request_bytes, wiring.errors),
