@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         default=2 * 1024 * 1024, description="Request bodies above this size are refused"
     )
+    allowed_hosts: str = Field(
+        default="*",
+        description="Comma-separated host names the server answers to (*.example.com for "
+        "sub-domains); other Host headers get 400. * answers every host",
+    )
+    allowed_origins: str = Field(
+        default="",
+        description="Comma-separated browser origins (https://console.example.com) whose "
+        "pages may send state-changing requests, besides the server's own; * for any",
+    )
     max_schema_bytes: int = Field(
         default=1024 * 1024, description="Schemas above this size are refused with 42209"
     )
@@ -108,6 +118,21 @@ class Settings(BaseSettings):
         return self.db_url.startswith("sqlite")
 
     @property
+    def allowed_host_list(self) -> list[str]:
+        """``allowed_hosts`` split into patterns."""
+        return _split(self.allowed_hosts)
+
+    @property
+    def allowed_origin_list(self) -> list[str]:
+        """``allowed_origins`` split into origins."""
+        return _split(self.allowed_origins)
+
+    @property
     def upcaster_module_list(self) -> list[str]:
         """``upcaster_modules`` split into module names."""
-        return [name.strip() for name in self.upcaster_modules.split(",") if name.strip()]
+        return _split(self.upcaster_modules)
+
+
+def _split(text: str) -> list[str]:
+    """A comma-separated setting as its non-empty items."""
+    return [item.strip() for item in text.split(",") if item.strip()]

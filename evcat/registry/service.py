@@ -6,6 +6,7 @@ registry write lock, so versions and ids are allocated without races across proc
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -80,14 +81,23 @@ class Registry:
         self.settings = settings
         self._parsed: OrderedDict[int, ParsedSchema] = OrderedDict()
         self._normalized: OrderedDict[int, str] = OrderedDict()
+        # Request threads share the LRU caches: a read's move_to_end must not meet another
+        # thread's eviction of the same entry. Held for dict operations only, never a parse.
+        self._cache_lock = threading.Lock()
 
     # -- parsed-schema cache: schema contents never change, so entries stay valid -----------
 
+    def _cached(self, cache: OrderedDict[int, Cached], schema_id: int) -> Cached | None:
+        with self._cache_lock:
+            found = cache.get(schema_id)
+            if found is not None:
+                cache.move_to_end(schema_id)
+            return found
+
     def parsed(self, session: Session, schema_id: int, depth: int = 0) -> ParsedSchema:
         """The parsed schema with ``schema_id``, parsing it (and its references) once."""
-        cached = self._parsed.get(schema_id)
+        cached = self._cached(self._parsed, schema_id)
         if cached is not None:
-            self._parsed.move_to_end(schema_id)
             return cached
         row = store.get_schema(session, schema_id)
         if row is None:
@@ -106,9 +116,8 @@ class Registry:
         A lookup that finds no exact match compares the request with every version of the
         subject in this form; without the cache each miss re-parsed all of them.
         """
-        cached = self._normalized.get(schema_id)
+        cached = self._cached(self._normalized, schema_id)
         if cached is not None:
-            self._normalized.move_to_end(schema_id)
             return cached
         old = self.parsed(session, schema_id)
         again = get_format(old.schema_type).parse(
@@ -118,14 +127,16 @@ class Registry:
         return again.canonical
 
     def _remember(self, cache: OrderedDict[int, Cached], schema_id: int, value: Cached) -> None:
-        cache[schema_id] = value
-        if len(cache) > self.settings.schema_cache_size:
-            cache.popitem(last=False)
+        with self._cache_lock:
+            cache[schema_id] = value
+            if len(cache) > self.settings.schema_cache_size:
+                cache.popitem(last=False)
 
     def forget(self, schema_ids: Sequence[int]) -> None:
-        for schema_id in schema_ids:
-            self._parsed.pop(schema_id, None)
-            self._normalized.pop(schema_id, None)
+        with self._cache_lock:
+            for schema_id in schema_ids:
+                self._parsed.pop(schema_id, None)
+                self._normalized.pop(schema_id, None)
 
     def _resolve(
         self,
