@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -12,7 +14,12 @@ from starlette.types import ASGIApp
 from swagger_ui_bundle import swagger_ui_path
 
 from evcat import __version__
+from evcat.auth.middleware import AuthMiddleware
+from evcat.auth.policy import OwnerIndex
+from evcat.auth.state import AuthState
 from evcat.catalog.api import router as catalog_router
+from evcat.catalog.ownership import subjects_by_team
+from evcat.catalog.service import Catalog
 from evcat.db import make_engine
 from evcat.errors import PROBLEM_MEDIA_TYPE, EvcatError, problem
 from evcat.gdpr.api import router as gdpr_router
@@ -98,7 +105,19 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     registry = Registry(make_engine(settings.db_url), settings)
     router = ConfluentRouter(create_fastapi(registry), settings.max_request_bytes)
     ConfluentApi(registry).install(router)
-    return router
+    if settings.auth_config is None:
+        return router
+    return AuthMiddleware(router, auth_state(settings.auth_config, registry))
+
+
+def auth_state(path: Path, registry: Registry) -> AuthState:
+    """The auth file at ``path``, resolving ``owned_by`` teams through the catalog."""
+    catalog = Catalog(registry)
+    return AuthState(
+        path,
+        OwnerIndex(lambda: subjects_by_team(catalog)),
+        lambda schema_id: [s for s, _ in registry.versions_of_schema(schema_id)],
+    )
 
 
 def app_from_env() -> ASGIApp:

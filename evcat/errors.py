@@ -214,3 +214,47 @@ class LimitExceededError(UnprocessableError):
     """A request would cost more than the configured budget (versions, compatibility work)."""
 
     error_code = 42205
+
+
+class UnauthorizedError(EvcatError):
+    """No credentials where the route needs them, or credentials that are wrong."""
+
+    status = 401
+    error_code = 40101
+
+    def __init__(self, message: str = "Unauthorized") -> None:
+        super().__init__(message)
+
+
+class ForbiddenError(EvcatError):
+    """A verified principal whose bindings do not grant the operation on the resource."""
+
+    status = 403
+    error_code = 40301
+
+    def __init__(self, who: str, operation: str, resource: str) -> None:
+        super().__init__(f"{who} is denied operation {operation} on {resource}")
+
+
+class RateLimitedError(EvcatError):
+    """The principal (or anonymous client address) spent its request budget."""
+
+    status = 429
+    error_code = 42901
+
+    def __init__(self, retry_after: str) -> None:
+        super().__init__(f"Rate limit exceeded; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+class SignInThrottledError(EvcatError):
+    """Too many refused sign-ins from one address within a minute."""
+
+    status = 429
+    error_code = 42902
+
+    def __init__(self, retry_after: str) -> None:
+        super().__init__(
+            f"Too many refused sign-ins from this address; retry after {retry_after} s"
+        )
+        self.retry_after = retry_after

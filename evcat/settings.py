@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     upcaster_max_batch: int = Field(
         default=10_000, ge=1, description="Events per POST /v1/upcast request"
     )
+    auth_config: Path | None = Field(
+        default=None,
+        description="The auth file (users, tokens, OIDC, bindings, rate limits); none: no sign-in",
+    )
 
     @property
     def is_embedded(self) -> bool:

@@ -1,0 +1,195 @@
+"""The ASGI middleware that signs requests in, rate-limits them and authorizes them.
+
+Pure ASGI (no ``BaseHTTPMiddleware``): a request with a cached credential costs a few
+dictionary lookups before the app sees it. In order:
+
+1. ``/health/*`` passes untouched, so load balancers never meet a throttle.
+2. A client address with too many refused sign-ins this minute gets 429, whatever it sends.
+3. ``GET /`` passes (Confluent clients probe it).
+4. The credentials are verified (``Authorization``, or the identity header of a trusted
+   proxy); wrong ones are 401 and count against the address.
+5. The principal's token bucket (an anonymous client's address's) must hold a token: else 429.
+6. The permission table names the operation and resource; the bindings must grant it: else
+   401 for anonymous requests (so browsers and clients ask for credentials), 403 otherwise.
+
+The verified principal is then in ``scope["state"]["principal"]`` (``request.state.principal``;
+``evcat.auth.principal.principal_of(scope)``) for the audit trail and the handlers.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from evcat.auth.credentials import Refused
+from evcat.auth.limits import RateLimiter, SignInThrottle, retry_after
+from evcat.auth.permissions import Permission, permission
+from evcat.auth.principal import ANONYMOUS, STATE_KEY, Principal
+from evcat.auth.refusals import send_refusal
+from evcat.auth.state import AuthState
+from evcat.errors import (
+    ForbiddenError,
+    RateLimitedError,
+    SignInThrottledError,
+    UnauthorizedError,
+)
+
+log = logging.getLogger(__name__)
+
+_HEALTH = "/health/"
+
+
+@dataclass(frozen=True)
+class RefusedSignIn:
+    """A sign-in that failed: for the audit trail and the log. Never holds the secret."""
+
+    client: str
+    path: str
+    method: str
+    reason: str
+
+
+SignInListener = Callable[[Scope, RefusedSignIn], Awaitable[None]]
+
+
+class AuthMiddleware:
+    """Authentication, rate limits and authorization in front of ``app``."""
+
+    def __init__(self, app: ASGIApp, state: AuthState) -> None:
+        self.app = app
+        self.state = state
+        self.throttle = SignInThrottle()
+        self.limiter = RateLimiter()
+        self.listeners: list[SignInListener] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        if path.startswith(_HEALTH):
+            await self.app(scope, receive, send)
+            return
+        active = self.state.current()
+        config = active.config
+        client = scope.get("client")
+        address = client[0] if client else ""
+        authorization, identity = _credentials(scope, config.identity_header)
+        proxied = bool(config.trusted_proxies) and _among(address, config.trusted_proxies)
+        if proxied:
+            address = _forwarded_client(scope, address, config.trusted_proxies)
+        raw: bytes = scope.get("raw_path") or path.encode()
+        needed = permission(
+            scope["method"], raw.split(b"?", 1)[0].decode("latin-1"), path, scope["query_string"]
+        )
+        blocked = self.throttle.blocked_for(address)
+        if blocked:
+            await _too_many(send, needed, SignInThrottledError(retry_after(blocked)))
+            return
+        if needed.open:
+            await self.app(scope, receive, send)
+            return
+        principal = ANONYMOUS
+        if proxied and identity:
+            principal = Principal(identity, "proxy")
+        elif authorization is not None:
+            authenticator = active.authenticator
+            key, cached = authenticator.cached(authorization)
+            if cached is not None:
+                principal = cached
+            else:
+                try:
+                    principal = await authenticator.verify(key, authorization)
+                except Refused as error:
+                    await self._refused_sign_in(scope, address, str(error))
+                    await send_refusal(send, needed.family, UnauthorizedError(), [])
+                    return
+        limit = config.rate_limits.limit_for(principal.name if principal.signed_in else None)
+        if limit is not None:
+            bucket = principal.name if principal.signed_in else "@" + address
+            wait = self.limiter.wait_for(bucket, limit)
+            if wait:
+                await _too_many(send, needed, RateLimitedError(retry_after(wait)))
+                return
+        allowed = active.authorizer.quick(principal, needed)
+        if allowed is None:
+            allowed = await active.authorizer.decide(principal, needed)
+        if not allowed:
+            await self._deny(send, principal, needed)
+            return
+        state = scope.get("state")
+        if state is None:
+            state = scope["state"] = {}
+        state[STATE_KEY] = principal
+        await self.app(scope, receive, send)
+
+    async def _refused_sign_in(self, scope: Scope, address: str, reason: str) -> None:
+        self.throttle.refused(address)
+        event = RefusedSignIn(address, scope["path"], scope["method"], reason)
+        log.warning(
+            "refused sign-in from %s on %s %s: %s", address, event.method, event.path, reason
+        )
+        for listener in self.listeners:
+            await listener(scope, event)
+
+    @staticmethod
+    async def _deny(send: Send, principal: Principal, needed: Permission) -> None:
+        if not principal.signed_in:
+            await send_refusal(send, needed.family, UnauthorizedError(), [])
+            return
+        error = ForbiddenError(
+            principal.describe(), needed.operation.value, needed.resource.describe()
+        )
+        await send_refusal(send, needed.family, error, [])
+
+
+async def _too_many(
+    send: Send, needed: Permission, error: RateLimitedError | SignInThrottledError
+) -> None:
+    await send_refusal(send, needed.family, error, [(b"retry-after", error.retry_after.encode())])
+
+
+def _credentials(scope: Scope, identity_header: str | None) -> tuple[bytes | None, str | None]:
+    """The ``Authorization`` header and, when configured, the proxy identity header."""
+    authorization: bytes | None = None
+    identity: str | None = None
+    wanted = identity_header.encode() if identity_header else None
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            authorization = value
+        elif name == wanted:
+            identity = value.decode("latin-1").strip() or None
+    return authorization, identity
+
+
+def _among(
+    address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _forwarded_client(
+    scope: Scope,
+    address: str,
+    proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...],
+) -> str:
+    """The client a trusted proxy forwarded for: the right-most ``X-Forwarded-For`` entry that
+    is not itself a trusted proxy. ``scope["client"]`` is set to it, so logs and the audit
+    trail see the real client."""
+    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    for name, value in headers:
+        if name == b"x-forwarded-for":
+            hops = [hop.strip() for hop in value.decode("latin-1").split(",") if hop.strip()]
+            for hop in reversed(hops):
+                if not _among(hop, proxies):
+                    scope["client"] = (hop, 0)
+                    return hop
+    return address

@@ -1,0 +1,39 @@
+"""Who a request acts for, once its credentials are verified."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Kind = Literal["user", "token", "oidc", "proxy", "anonymous"]
+
+# Where the verified principal is kept in the ASGI scope's state: ``request.state.principal``
+# in a Starlette or FastAPI handler, ``principal_of(scope)`` in pure ASGI code.
+STATE_KEY = "principal"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """A verified identity: its name, how it signed in, and the groups it belongs to."""
+
+    name: str
+    kind: Kind
+    groups: frozenset[str] = frozenset()
+
+    @property
+    def signed_in(self) -> bool:
+        return self.kind != "anonymous"
+
+    def describe(self) -> str:
+        """The name as refusals print it: ``User ci-bot``, ``anonymous``."""
+        return f"User {self.name}" if self.signed_in else "Anonymous user"
+
+
+ANONYMOUS = Principal("anonymous", "anonymous")
+
+
+def principal_of(scope: dict[str, Any]) -> Principal:
+    """The verified principal of a request (anonymous when auth is off or none was given)."""
+    state = scope.get("state")
+    found = state.get(STATE_KEY) if isinstance(state, dict) else None
+    return found if isinstance(found, Principal) else ANONYMOUS
