@@ -198,7 +198,7 @@ class _Parser:
         users = {u.name: u for u in self.items("users", data, self.user)}
         tokens = {t.name: t for t in self.items("tokens", data, self.token)}
         self.unique_names(data)
-        oidc = self.oidc(data["oidc"]) if data.get("oidc") is not None else None
+        oidc = self.oidc(data["oidc"]) if "oidc" in data else None
         bindings = tuple(self.items("bindings", data, self.binding))
         proxies = tuple(self.items("trusted_proxies", data, self.network))
         header = data.get("identity_header")
