@@ -72,7 +72,9 @@ class LiveServer:
     """uvicorn serving ``create_app`` (or any ASGI ``app``) in a background thread, on a free
     port."""
 
-    def __init__(self, settings: Settings | None = None, *, app: Any = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, app: Any = None, **options: Any
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         assert (settings is None) != (app is None), "serve either settings or an app"
@@ -82,6 +84,7 @@ class LiveServer:
             port=self.port,
             log_level="warning",
             lifespan="off",
+            **options,
         )
         self.app = config.app
         self.server = uvicorn.Server(config)

@@ -19,7 +19,10 @@ Serve = Callable[..., Any]
 
 @contextmanager
 def secured_server(db_url: str, auth_file: Path) -> Iterator[LiveServer]:
-    with LiveServer(Settings(db_url=db_url, auth_config=auth_file)) as server:
+    # As `evcat serve` does with an auth file: evcat, not uvicorn, decides whose
+    # X-Forwarded-For to believe (the file's trusted_proxies).
+    settings = Settings(db_url=db_url, auth_config=auth_file)
+    with LiveServer(settings, proxy_headers=False) as server:
         yield server
 
 
