@@ -21,6 +21,7 @@ USERS: dict[str, tuple[str, list[str]]] = {
     "editor": ("editor-pw", ["catalog"]),
     "dpo": ("dpo-pw", ["privacy"]),
     "root": ("root-pw", ["platform"]),
+    "pay-bot": ("pay-bot-pw", ["payments"]),
 }
 ROLE_OF = {
     "reader": "reader",
