@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -27,9 +28,11 @@ from evcat.registry import v1
 from evcat.registry.api import ConfluentApi
 from evcat.registry.http import ConfluentRouter
 from evcat.registry.service import Registry
-from evcat.settings import Settings
+from evcat.settings import Settings, is_loopback, no_auth_warning
 from evcat.upcast.api import router as upcast_router
 from evcat.web.routes import install as install_website
+
+log = logging.getLogger(__name__)
 
 
 def _error(request: Request, status: int, code: int, message: str) -> JSONResponse:
@@ -106,6 +109,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     router = ConfluentRouter(create_fastapi(registry), settings.max_request_bytes)
     ConfluentApi(registry).install(router)
     if settings.auth_config is None:
+        if not is_loopback(settings.host):
+            log.warning(no_auth_warning(settings.host))
         return router
     return AuthMiddleware(router, auth_state(settings.auth_config, registry))
 

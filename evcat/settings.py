@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -56,6 +57,10 @@ class Settings(BaseSettings):
         default=None,
         description="The auth file (users, tokens, OIDC, bindings, rate limits); none: no sign-in",
     )
+    insecure_no_auth: bool = Field(
+        default=False,
+        description="Allow a non-loopback host without an auth file (warned at every start)",
+    )
 
     @property
     def is_embedded(self) -> bool:
@@ -66,3 +71,21 @@ class Settings(BaseSettings):
     def upcaster_module_list(self) -> list[str]:
         """``upcaster_modules`` split into module names."""
         return [name.strip() for name in self.upcaster_modules.split(",") if name.strip()]
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def no_auth_warning(host: str) -> str:
+    """What ``--insecure-no-auth`` prints and logs at every start."""
+    return (
+        f"serving {host} WITHOUT sign-in (--insecure-no-auth): anyone who reaches it may "
+        "register, delete and rewrite the catalog; pass --auth-config FILE to protect it"
+    )
