@@ -23,6 +23,7 @@ from bench.server import Pinning
 # Module names under bench/, each with ``run(options) -> list[Result]``, in running order.
 DEFAULT = (
     "by_id",
+    "by_id_auth",
     "register_transitive",
     "startup",
     "cli_startup",

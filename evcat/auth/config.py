@@ -105,6 +105,10 @@ class RateLimits:
     default: Limit | None = None
     principals: dict[str, Limit] = field(default_factory=dict)
 
+    def __bool__(self) -> bool:
+        """False when no limit is set at all (the middleware then skips the buckets)."""
+        return self.default is not None or bool(self.principals)
+
     def limit_for(self, principal: str | None) -> Limit | None:
         """The bucket of a signed-in principal (None: anonymous, per client address)."""
         if principal is not None and principal in self.principals:

@@ -1,14 +1,15 @@
 """Verifying the ``Authorization`` header: HTTP Basic, static bearer tokens, OIDC JWTs.
 
-A password hash is never computed per request. A verified header is remembered under a keyed
-BLAKE2b digest of its bytes for ``CACHE_SECONDS`` (never longer than the credential is valid),
-so a client sending the same header again costs one digest and one dictionary lookup. The cache
+A password hash is never computed per request. A verified header is remembered under the
+SHA-256 of a per-process random key and its bytes, for ``CACHE_SECONDS`` (never longer than the
+credential is valid), so the same header again costs one digest and one dictionary lookup. The cache
 belongs to one ``Authenticator``, which is rebuilt when the auth file changes: editing a
 password or removing a user takes effect at the next request. Only successes are cached.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import datetime as dt
@@ -46,17 +47,40 @@ class Authenticator:
         self._key = secrets.token_bytes(32)
         self._cache: dict[bytes, tuple[Principal, float]] = {}
         self._limiter = anyio.CapacityLimiter(HASHING_THREADS)
+        self._pending: dict[bytes, asyncio.Future[Principal]] = {}
 
     def cached(self, header: bytes) -> tuple[bytes, Principal | None]:
         """The cache key of ``header`` and the principal it was verified as, if still valid."""
-        key = hashlib.blake2b(header, key=self._key, digest_size=32).digest()
+        key = hashlib.sha256(self._key + header).digest()
         entry = self._cache.get(key)
         if entry is not None and entry[1] > time.monotonic():
             return key, entry[0]
         return key, None
 
     async def verify(self, key: bytes, header: bytes) -> Principal:
-        """Check ``header`` in full (off the event loop when it hashes); raises ``Refused``."""
+        """Check ``header`` in full (off the event loop when it hashes); raises ``Refused``.
+
+        Requests arriving with the same header while it is checked wait for that one check:
+        a client opening 64 connections at once costs one password hash, not 64.
+        """
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Principal] = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            principal = await self._check(key, header)
+        except Refused as error:
+            future.set_exception(error)
+            future.exception()  # retrieved here: waiters may be none
+            raise
+        else:
+            future.set_result(principal)
+            return principal
+        finally:
+            del self._pending[key]
+
+    async def _check(self, key: bytes, header: bytes) -> Principal:
         scheme, _, value = header.strip().partition(b" ")
         scheme = scheme.lower()
         if scheme == b"basic":

@@ -83,9 +83,7 @@ class AuthMiddleware:
         if proxied:
             address = _forwarded_client(scope, address, config.trusted_proxies)
         raw: bytes = scope.get("raw_path") or path.encode()
-        needed = permission(
-            scope["method"], raw.split(b"?", 1)[0].decode("latin-1"), path, scope["query_string"]
-        )
+        needed = permission(scope["method"], raw, path, scope["query_string"])
         blocked = self.throttle.blocked_for(address)
         if blocked:
             await _too_many(send, needed, SignInThrottledError(retry_after(blocked)))
@@ -108,7 +106,10 @@ class AuthMiddleware:
                     await self._refused_sign_in(scope, address, str(error))
                     await send_refusal(send, needed.family, UnauthorizedError(), [])
                     return
-        limit = config.rate_limits.limit_for(principal.name if principal.signed_in else None)
+        limits = config.rate_limits
+        limit = (
+            limits.limit_for(principal.name if principal.signed_in else None) if limits else None
+        )
         if limit is not None:
             bucket = principal.name if principal.signed_in else "@" + address
             wait = self.limiter.wait_for(bucket, limit)

@@ -252,12 +252,12 @@ def _family(path: str) -> Family:
 _CONFLUENT_FIRST = frozenset(first for _method, first in _CONFLUENT)
 
 
-_CACHE: dict[tuple[str, str, bytes], Permission] = {}
+_CACHE: dict[tuple[str, bytes, bytes], Permission] = {}
 _CACHE_ENTRIES = 8192
 _CACHED_LENGTH = 512
 
 
-def permission(method: str, raw_path: str, path: str, query: bytes) -> Permission:
+def permission(method: str, raw_path: bytes, path: str, query: bytes) -> Permission:
     """What a request needs. ``raw_path`` is still percent-encoded, ``path`` decoded.
 
     Answers are remembered per (method, path, query): clients ask for the same few thousand
@@ -266,11 +266,12 @@ def permission(method: str, raw_path: str, path: str, query: bytes) -> Permissio
     key = (method, raw_path, query)
     found = _CACHE.get(key)
     if found is None:
+        decoded = raw_path.split(b"?", 1)[0].decode("latin-1")
         if len(raw_path) + len(query) > _CACHED_LENGTH:
-            return _permission(method, raw_path, path, query)
+            return _permission(method, decoded, path, query)
         if len(_CACHE) >= _CACHE_ENTRIES:
             _CACHE.clear()
-        found = _CACHE[key] = _permission(method, raw_path, path, query)
+        found = _CACHE[key] = _permission(method, decoded, path, query)
     return found
 
 

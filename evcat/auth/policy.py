@@ -74,7 +74,10 @@ class Authorizer:
         self.config = config
         self.owners = owners
         self.schema_subjects = schema_subjects
-        self._grants: dict[Principal, Grants] = {}
+        # By the identity of the principal object: the credential cache hands out the same one
+        # for every request with the same header, and identity hashing is the cheapest there is.
+        # The principal is kept in the entry, so an id is never mistaken for a newer object's.
+        self._grants: dict[int, tuple[Principal, Grants]] = {}
         self._anonymous = Grants(
             frozenset({Operation.READ}) if config.anonymous == "read" else frozenset(), ()
         )
@@ -83,12 +86,14 @@ class Authorizer:
         """The principal's grants (computed once per principal and file version)."""
         if not principal.signed_in:
             return self._anonymous
-        found = self._grants.get(principal)
-        if found is None:
-            if len(self._grants) >= _GRANTS_ENTRIES:
-                self._grants.clear()
-            found = self._grants[principal] = self._grants_of(principal)
-        return found
+        found = self._grants.get(id(principal))
+        if found is not None and found[0] is principal:
+            return found[1]
+        if len(self._grants) >= _GRANTS_ENTRIES:
+            self._grants.clear()
+        grants = self._grants_of(principal)
+        self._grants[id(principal)] = (principal, grants)
+        return grants
 
     def _grants_of(self, principal: Principal) -> Grants:
         everywhere: set[Operation] = set()

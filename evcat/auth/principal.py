@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["user", "token", "oidc", "proxy", "anonymous"]
@@ -19,10 +19,11 @@ class Principal:
     name: str
     kind: Kind
     groups: frozenset[str] = frozenset()
+    # A field, not a property: the middleware asks on every request.
+    signed_in: bool = field(init=False, compare=False)
 
-    @property
-    def signed_in(self) -> bool:
-        return self.kind != "anonymous"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "signed_in", self.kind != "anonymous")
 
     def describe(self) -> str:
         """The name as refusals print it: ``User ci-bot``, ``anonymous``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from pathlib import Path
@@ -132,3 +133,13 @@ async def test_a_refused_header_is_not_cached(tmp_path: Path) -> None:
     with pytest.raises(Refused):
         await authenticator.verify(key, header)
     assert authenticator.cached(header) == (key, None)
+
+
+@pytest.mark.anyio
+async def test_concurrent_requests_with_one_header_share_one_check(tmp_path: Path) -> None:
+    authenticator = Authenticator(parse_config(auth_document(), tmp_path))
+    header = basic("ci-bot")["Authorization"].encode()
+    key, _ = authenticator.cached(header)
+    principals = await asyncio.gather(*(authenticator.verify(key, header) for _ in range(20)))
+    # Each check makes its own Principal: one object for all twenty means one password hash.
+    assert len({id(principal) for principal in principals}) == 1
