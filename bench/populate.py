@@ -16,9 +16,9 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from evcat.db import write_session
+from evcat.formats import AVRO, get_format
 from evcat.registry import store
 from evcat.registry.entities import StoredSchema, identity
-from evcat.registry.formats import AVRO, get_format
 from evcat.registry.service import Registry, now_ms
 
 BATCH = 500

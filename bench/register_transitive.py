@@ -26,12 +26,12 @@ from bench.report import Result, ms, percentile, say, summarize
 from bench.server import EVCAT_APP, BenchError, Server
 from evcat import compat
 from evcat.compat import CompatibilityLevel
-from evcat.compat.avro import clear_cache
+from evcat.compat.avro.check import clear_cache
 from evcat.db import make_engine
+from evcat.formats import AVRO, get_format
 from evcat.migrations import upgrade
 from evcat.registry import admin
 from evcat.registry.entities import SchemaRequest
-from evcat.registry.formats import AVRO, get_format
 from evcat.registry.service import Registry
 from evcat.settings import Settings
 

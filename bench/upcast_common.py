@@ -15,9 +15,9 @@ from typing import Any
 
 import fastavro
 
-from evcat.registry.formats import get_format
+from evcat.formats import get_format
 from evcat.upcast import Upcaster, UpcasterSpec, parse_spec, upcaster_for
-from evcat.upcast.wire import fastavro_schema, header
+from evcat.upcast.read.wire import fastavro_schema, header
 
 T = "shop.OrderPlaced"
 ITEMS = {"name": "items", "type": {"type": "array", "items": "string"}}

@@ -17,7 +17,7 @@ import orjson
 from bench.options import Options
 from bench.report import Result, say, table
 from bench.upcast_common import RECORD, per_second, rate
-from evcat.registry.formats import get_format
+from evcat.formats import get_format
 from evcat.upcast import Upcaster, parse_spec, upcaster_for
 
 COUNT = 200_000

@@ -11,7 +11,7 @@ import sys
 from bench.options import Options
 from bench.report import Result, say, table
 from bench.upcast_common import T, frame, payload, per_second, rate, raw_decode_rate, upcaster
-from evcat.upcast.wire import WireUpcaster
+from evcat.upcast.read.wire import WireUpcaster
 
 COUNT = 1_000_000
 TARGET = 1_000_000

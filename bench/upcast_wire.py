@@ -12,7 +12,7 @@ import sys
 from bench.options import Options
 from bench.report import Result, say, table
 from bench.upcast_common import T, frame, payload, per_second, rate, raw_decode_rate, upcaster
-from evcat.upcast.wire import WireUpcaster, read_header
+from evcat.upcast.read.wire import WireUpcaster, read_header
 
 COUNT = 100_000
 TARGET = 60_000

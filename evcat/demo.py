@@ -6,8 +6,8 @@ from importlib.resources import files
 
 from evcat.catalog.demo import load_demo_catalog
 from evcat.db import make_engine
+from evcat.formats import AVRO, JSON, PROTOBUF
 from evcat.registry.entities import SchemaRequest
-from evcat.registry.formats import AVRO, JSON, PROTOBUF
 from evcat.registry.service import Registry
 from evcat.settings import Settings
 

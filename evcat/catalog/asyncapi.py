@@ -29,7 +29,7 @@ from evcat.catalog.durations import to_ms
 from evcat.catalog.errors import CatalogNotFoundError
 from evcat.catalog.service import Catalog
 from evcat.db import read_session
-from evcat.registry.formats import AVRO, JSON, PROTOBUF
+from evcat.formats import AVRO, JSON, PROTOBUF
 
 ASYNCAPI_VERSION = "3.0.0"
 KAFKA_BINDING = "0.4.0"

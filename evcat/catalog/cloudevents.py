@@ -31,8 +31,8 @@ from cloudevents.core.formats.json import JSONFormat
 
 from evcat.catalog import spec as s
 from evcat.catalog.discovery import EventVersion
+from evcat.formats import AVRO, JSON, PROTOBUF
 from evcat.gdpr.vocabulary import SPECIAL_CATEGORIES
-from evcat.registry.formats import AVRO, JSON, PROTOBUF
 
 SCHEMA_MEDIA_TYPES = {
     AVRO: "application/vnd.apache.avro+json",

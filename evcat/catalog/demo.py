@@ -12,8 +12,8 @@ from importlib.resources import as_file, files
 
 from evcat.catalog.apply import Plan
 from evcat.catalog.service import Catalog
+from evcat.formats import AVRO, JSON, PROTOBUF
 from evcat.registry.entities import SchemaRequest
-from evcat.registry.formats import AVRO, JSON, PROTOBUF
 from evcat.registry.service import Registry
 
 # (subject, schema type, file under evcat/demo_data). Single-event topics use the topic name

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import orjson
 
 from evcat.catalog.errors import CatalogInputError
+from evcat.formats import AVRO, JSON, PROTOBUF
 from evcat.registry.entities import StoredSchema
-from evcat.registry.formats import AVRO, JSON, PROTOBUF
 from evcat.registry.service import Registry
 
 

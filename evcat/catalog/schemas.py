@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterable
 
 from evcat.catalog.fields import SchemaField, schema_fields
-from evcat.registry.formats import get_format
+from evcat.formats import get_format
 from evcat.registry.service import Registry
 
 

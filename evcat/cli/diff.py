@@ -38,7 +38,7 @@ class _Remote:
         self.parsed: dict[tuple[str, str], Any] = {}
 
     def load(self, subject: str, version: str) -> Any:
-        from evcat.registry.formats import SchemaReference, get_format
+        from evcat.formats import SchemaReference, get_format
 
         key = (subject, version)
         if key not in self.parsed:

@@ -84,7 +84,7 @@ def links(target: Target, text: str, plan: Plan, tree: Tree) -> list[Link]:
     ]
     named = {link.name for link in found}
     if target.schema_type == "PROTOBUF":
-        from evcat.registry.formats.protobuf import builtin_names
+        from evcat.formats.protobuf.format import builtin_names
 
         builtins = builtin_names()
         for name in _IMPORT.findall(text):
@@ -138,7 +138,7 @@ class Resolver:
     def parse(self, target: Target, text: str) -> Any:
         """The ``ParsedSchema``; raises ``InvalidSchemaError`` or ``Unresolved``."""
         from evcat.errors import InvalidSchemaError
-        from evcat.registry.formats import SchemaReference, get_format
+        from evcat.formats import SchemaReference, get_format
 
         if target.file in self._parsed:
             return self._parsed[target.file]

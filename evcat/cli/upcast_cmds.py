@@ -26,7 +26,7 @@ from evcat.cli.errors import UserError, user_errors
 from evcat.cli.options import PasswordOpt, RegistryOpt, TokenOpt, UserOpt
 
 if TYPE_CHECKING:
-    from evcat.upcast.graph import Target
+    from evcat.upcast.graph.version_graph import Target
 
 upcast_app = typer.Typer(
     help="Upcast stored events to a target version; manage upcasters.", no_args_is_help=True
@@ -104,7 +104,7 @@ def _upcasts(
 
 def _target(text: str) -> Target:
     """``--target`` as the graph reads it; anything but latest or a version is exit 2."""
-    from evcat.upcast.graph import check_target
+    from evcat.upcast.graph.version_graph import check_target
 
     return check_target(text)
 
@@ -177,7 +177,7 @@ def run(
             raise UserError("--on-error is fail, skip or quarantine")
         service = _upcasts(ctx, db, (registry, user, password, token), modules)
         if workers > 1 or out_dir is not None:
-            from evcat.upcast.bulk import BulkJob, run_bulk
+            from evcat.upcast.read.bulk import BulkJob, run_bulk
 
             if out_dir is None or str(source) == "-":
                 raise UserError("bulk mode needs an input file and --out-dir")
@@ -208,10 +208,10 @@ def run(
 def _lines(
     upcaster: Any, source: Path, output: Path | None, on_error: str, quarantine: Path | None
 ) -> None:
-    from evcat.upcast.bulk import event_record, load_line, stored_event
-    from evcat.upcast.cloudevent import CloudEventUpcaster
     from evcat.upcast.errors import InvalidStoredEvent
-    from evcat.upcast.stream import StreamCounts, upcast_one
+    from evcat.upcast.read.bulk import event_record, load_line, stored_event
+    from evcat.upcast.read.cloudevents import CloudEventUpcaster
+    from evcat.upcast.read.stream import StreamCounts, upcast_one
 
     if on_error == "quarantine" and quarantine is None:
         raise UserError("--on-error quarantine needs --quarantine FILE")
@@ -257,7 +257,7 @@ def _lines(
 def _avro(upcaster: Any, source: Path, output: Path | None, event_type: str | None) -> None:
     import fastavro
 
-    from evcat.registry.formats import get_format
+    from evcat.formats import get_format
 
     if event_type is None:
         raise UserError("--format avro needs --type, the event type of the file")
@@ -335,7 +335,7 @@ def add(
     token: TokenOpt = None,
 ) -> None:
     """Register a declarative upcaster from a YAML or JSON file."""
-    from evcat.upcast.spec import load_document
+    from evcat.upcast.edges.spec import load_document
 
     with user_errors():
         loaded = load_document(document.read_bytes())
@@ -355,7 +355,7 @@ def _add_remotely(
 ) -> dict[str, Any]:
     """``POST`` the document under the version its edge is stored at (the server checks it)."""
     from evcat.cli.client import Connection, quoted
-    from evcat.upcast.spec import parse_spec
+    from evcat.upcast.edges.spec import parse_spec
 
     spec = parse_spec(document)
     event, version = (

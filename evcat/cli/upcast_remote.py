@@ -29,15 +29,15 @@ from typing import Any
 from evcat.cli.client import RegistryClient, RegistryError
 from evcat.cli.errors import UserError
 from evcat.errors import InvalidSchemaError
-from evcat.registry.formats import ParsedSchema, SchemaReference, get_format
+from evcat.formats import ParsedSchema, SchemaReference, get_format
 from evcat.registry.rules import LATEST as LATEST_REFERENCE
 from evcat.registry.service import MAX_REFERENCE_DEPTH
-from evcat.upcast.assemble import StoredEdge, build_graph, declared_upcasters
+from evcat.upcast.edges.assemble import StoredEdge, build_graph, declared_upcasters
+from evcat.upcast.edges.spec import UpcasterSpec
 from evcat.upcast.errors import Problem
-from evcat.upcast.graph import LATEST, Target, VersionGraph, check_target
-from evcat.upcast.runtime import Upcaster
-from evcat.upcast.schemas import NodeKey, SchemaIndex
-from evcat.upcast.spec import UpcasterSpec
+from evcat.upcast.graph.schemas import NodeKey, SchemaIndex
+from evcat.upcast.graph.version_graph import LATEST, Target, VersionGraph, check_target
+from evcat.upcast.read.dicts import Upcaster
 
 VersionRow = tuple[str, int, int, bool]
 

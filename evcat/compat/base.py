@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from evcat.registry.formats.base import ParsedSchema
+from evcat.formats.base import ParsedSchema
 
 STRICT = "STRICT"
 LENIENT = "LENIENT"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from evcat.compat.avro import check_avro
+from evcat.compat.avro.check import check_avro
 from evcat.compat.base import STRICT, Incompatibility, ReaderWriterCheck
-from evcat.compat.jsonschema import check_json
-from evcat.compat.protobuf import check_protobuf
+from evcat.compat.jsonschema.check import check_json
+from evcat.compat.protobuf.check import check_protobuf
 from evcat.errors import InvalidCompatibilityLevelError
-from evcat.registry.formats.base import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.formats.base import AVRO, JSON, PROTOBUF, ParsedSchema
 
 
 class CompatibilityLevel(StrEnum):

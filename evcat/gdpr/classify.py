@@ -22,10 +22,10 @@ from evcat.catalog import models as cm
 from evcat.catalog import queries
 from evcat.catalog.discovery import EventVersion
 from evcat.catalog.service import Catalog
+from evcat.formats import PROTOBUF
 from evcat.gdpr import models as gm
 from evcat.gdpr.tags import matches, metadata_tags, protobuf_tags
 from evcat.gdpr.vocabulary import CATEGORIES, DEFAULT_TAG_CATEGORIES, is_special
-from evcat.registry.formats import PROTOBUF
 
 Row = dict[str, Any]
 

@@ -20,10 +20,10 @@ from evcat.catalog.discovery import resolve_versions
 from evcat.catalog.fields import SchemaField
 from evcat.catalog.service import Catalog
 from evcat.db import read_session
+from evcat.formats import PROTOBUF
 from evcat.gdpr.classify import Classifier, load_inputs
 from evcat.gdpr.fields import resolve
 from evcat.gdpr.propagation import related
-from evcat.registry.formats import PROTOBUF
 
 
 def _field(value: SchemaField) -> dict[str, Any]:

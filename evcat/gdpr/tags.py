@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from evcat.catalog.fields import MAX_DEPTH
-from evcat.registry.formats import PROTOBUF, ParsedSchema
+from evcat.formats import PROTOBUF, ParsedSchema
 
 _FIELD_META = 1088  # the field number of confluent.field_meta on FieldOptions
 _META_TAGS = 3  # repeated string tags in confluent.Meta

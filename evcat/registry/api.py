@@ -14,11 +14,11 @@ from starlette.concurrency import run_in_threadpool
 
 from evcat import __version__
 from evcat.errors import BadRequestError, InvalidSchemaError, SchemaNotFoundError
+from evcat.formats import SCHEMA_TYPES, SchemaReference
+from evcat.formats.base import AVRO
 from evcat.registry import admin
 from evcat.registry.contracts import metadata_problem, ruleset_problem
 from evcat.registry.entities import SchemaRequest, StoredSchema, SubjectVersion
-from evcat.registry.formats import SCHEMA_TYPES, SchemaReference
-from evcat.registry.formats.base import AVRO
 from evcat.registry.http import ApiRequest, ConfluentRouter, Reply, json_bytes
 from evcat.registry.rules import is_decimal, parse_version
 from evcat.registry.service import Registry

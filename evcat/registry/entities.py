@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from evcat.registry.formats.base import AVRO, SchemaReference
+from evcat.formats.base import AVRO, SchemaReference
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from evcat.errors import (
     InvalidVersionError,
     OperationNotPermittedError,
 )
+from evcat.formats import ParsedSchema
 from evcat.registry import policy, store
 from evcat.registry.entities import SchemaRequest
-from evcat.registry.formats import ParsedSchema
 from evcat.registry.store import VersionRecord
 
 LATEST = -1

@@ -26,6 +26,7 @@ from evcat.errors import (
     SubjectNotFoundError,
     VersionNotFoundError,
 )
+from evcat.formats import ParsedSchema, SchemaReference, get_format
 from evcat.registry import policy, rules, store
 from evcat.registry.entities import (
     CompatibilityResult,
@@ -34,7 +35,6 @@ from evcat.registry.entities import (
     SubjectVersion,
     identity,
 )
-from evcat.registry.formats import ParsedSchema, SchemaReference, get_format
 from evcat.registry.models import SchemaRow
 from evcat.registry.rules import LATEST, validate_subject
 from evcat.registry.store import VersionRecord

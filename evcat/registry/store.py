@@ -14,8 +14,8 @@ from sqlalchemy import ColumnElement, case, delete, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from evcat.formats.base import SchemaReference
 from evcat.registry.entities import StoredSchema
-from evcat.registry.formats.base import SchemaReference
 from evcat.registry.models import (
     ConfigRow,
     ModeRow,

@@ -6,9 +6,9 @@ version graph (``graph``) whose implicit edges come from the formats' own resolu
 ``Upcaster`` (``runtime``); ``wire`` and ``cloudevents`` read and write framed payloads.
 """
 
-from evcat.upcast.assemble import build_graph, upcaster_for
-from evcat.upcast.code import Emit, upcaster
-from evcat.upcast.context import UpcastContext
+from evcat.upcast.edges.assemble import build_graph, upcaster_for
+from evcat.upcast.edges.code import Emit, upcaster
+from evcat.upcast.edges.spec import UpcasterSpec, load_document, parse_spec
 from evcat.upcast.errors import (
     FutureSchemaVersion,
     GraphError,
@@ -18,8 +18,8 @@ from evcat.upcast.errors import (
     SpecError,
     UpcastFailed,
 )
-from evcat.upcast.runtime import NAMESPACE, StoredEvent, Upcaster, UpcastEvent
-from evcat.upcast.spec import UpcasterSpec, load_document, parse_spec
+from evcat.upcast.ops.context import UpcastContext
+from evcat.upcast.read.dicts import NAMESPACE, StoredEvent, Upcaster, UpcastEvent
 
 __all__ = [
     "NAMESPACE",

@@ -19,14 +19,14 @@ from pydantic import BaseModel, Field
 from evcat.errors import BadRequestError
 from evcat.registry.api import schema_request
 from evcat.registry.service import Registry
-from evcat.upcast.cloudevent import CloudEventUpcaster
+from evcat.upcast.codecs.jsonio import jsonable
 from evcat.upcast.errors import InvalidWireFormat, ProblemsError
 from evcat.upcast.gate import register_version
-from evcat.upcast.graph import MAX_VERSION, Target
-from evcat.upcast.jsonio import jsonable
-from evcat.upcast.runtime import StoredEvent, UpcastEvent
+from evcat.upcast.graph.version_graph import MAX_VERSION, Target
+from evcat.upcast.read.cloudevents import CloudEventUpcaster
+from evcat.upcast.read.dicts import StoredEvent, UpcastEvent
+from evcat.upcast.read.wire import WireUpcaster
 from evcat.upcast.service import EdgeRecord, UpcastService
-from evcat.upcast.wire import WireUpcaster
 
 
 class _ProblemRoute(APIRoute):

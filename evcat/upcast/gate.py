@@ -23,11 +23,11 @@ from typing import Any
 from sqlmodel import Session
 
 from evcat.errors import IncompatibleSchemaError, NotFoundError
+from evcat.formats import ParsedSchema, get_format
 from evcat.registry.entities import SchemaRequest, SubjectVersion
-from evcat.registry.formats import ParsedSchema, get_format
 from evcat.registry.service import Registry
-from evcat.upcast.implicit import implicit_finder
-from evcat.upcast.schemas import SchemaIndex
+from evcat.upcast.edges.implicit import implicit_finder
+from evcat.upcast.graph.schemas import SchemaIndex
 from evcat.upcast.service import (
     BACKWARD_OR_UPCASTABLE,
     EdgeRecord,

@@ -26,15 +26,17 @@ from sqlmodel import Session
 from evcat.db import read_session, write_session
 from evcat.registry.service import Registry, now_ms
 from evcat.upcast import store
-from evcat.upcast.assemble import (
+from evcat.upcast.edges.assemble import (
     StoredEdge,
     build_graph,
     code_edge,
     declared_upcasters,
     spec_edge,
 )
-from evcat.upcast.checking import check_spec
-from evcat.upcast.code import CodeUpcaster, registered
+from evcat.upcast.edges.checking import check_spec
+from evcat.upcast.edges.code import CodeUpcaster, registered
+from evcat.upcast.edges.spec import CODE, EMIT, UpcasterSpec, parse_spec
+from evcat.upcast.edges.validation import ValidationReport, report_problems, validate_edge
 from evcat.upcast.errors import (
     EdgeExistsError,
     EdgeNotFoundError,
@@ -43,12 +45,10 @@ from evcat.upcast.errors import (
     SpecError,
     ValidationFailedError,
 )
-from evcat.upcast.graph import LATEST, Edge, Target, VersionGraph, check_target
+from evcat.upcast.graph.schemas import SchemaIndex
+from evcat.upcast.graph.version_graph import LATEST, Edge, Target, VersionGraph, check_target
 from evcat.upcast.models import UpcasterRow
-from evcat.upcast.runtime import Upcaster
-from evcat.upcast.schemas import SchemaIndex
-from evcat.upcast.spec import CODE, EMIT, UpcasterSpec, parse_spec
-from evcat.upcast.validation import ValidationReport, report_problems, validate_edge
+from evcat.upcast.read.dicts import Upcaster
 
 BACKWARD_OR_UPCASTABLE = "BACKWARD_OR_UPCASTABLE"
 POLICIES = (BACKWARD_OR_UPCASTABLE,)

@@ -14,8 +14,8 @@ from evcat.catalog import spec as s
 from evcat.catalog.discovery import EventVersion
 from evcat.catalog.service import Catalog
 from evcat.catalog.views import View, Views
+from evcat.formats import AVRO, JSON
 from evcat.registry.entities import StoredSchema
-from evcat.registry.formats import AVRO, JSON
 from evcat.web.render import Page
 from evcat.web.upcasting import Upcasting
 

@@ -21,8 +21,8 @@ import orjson
 from evcat.errors import EvcatError
 from evcat.registry.service import Registry
 from evcat.upcast.errors import Problem, ProblemsError
-from evcat.upcast.graph import NodeKey
-from evcat.upcast.runtime import Upcaster
+from evcat.upcast.graph.version_graph import NodeKey
+from evcat.upcast.read.dicts import Upcaster
 from evcat.upcast.service import EdgeRecord, Snapshot, UpcastService
 
 # The kinds of edges, as a reader of the page names them (``Edge.kind`` -> words).

@@ -16,8 +16,8 @@ from evcat.catalog.asyncapi_import import import_document
 from evcat.catalog.errors import CatalogProblems
 from evcat.catalog.service import Catalog
 from evcat.catalog.yamlio import dump_yaml
+from evcat.formats import SchemaReference
 from evcat.registry.entities import SchemaRequest
-from evcat.registry.formats import SchemaReference
 from tests.catalog.conftest import Cli, make_catalog
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "clients" / "asyncapi"

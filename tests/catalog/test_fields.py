@@ -8,7 +8,7 @@ import pytest
 
 from evcat.catalog.durations import from_ms, to_ms
 from evcat.catalog.fields import schema_fields
-from evcat.registry.formats import get_format
+from evcat.formats import get_format
 
 
 def paths(schema_type: str, text: str) -> list[tuple[str, str]]:

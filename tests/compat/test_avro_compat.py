@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from evcat.compat import CompatibilityLevel, check
-from evcat.compat.avro import check_avro
+from evcat.compat.avro.check import check_avro
 from evcat.compat.base import Incompatibility
-from evcat.registry.formats.avro import AVRO_FORMAT
-from evcat.registry.formats.base import ParsedSchema, SchemaReference
+from evcat.formats.avro import AVRO_FORMAT
+from evcat.formats.base import ParsedSchema, SchemaReference
 
 
 def parse(schema: Any, **kwargs: Any) -> ParsedSchema:

@@ -27,8 +27,8 @@ from avro.compatibility import ReaderWriterCompatibilityChecker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evcat.compat.avro import check_avro
-from evcat.registry.formats.avro import AVRO_FORMAT, PRIMITIVES
+from evcat.compat.avro.check import check_avro
+from evcat.formats.avro import AVRO_FORMAT, PRIMITIVES
 
 PRIMITIVE_LIST = sorted(PRIMITIVES)
 

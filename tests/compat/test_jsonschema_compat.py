@@ -14,11 +14,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from evcat.compat.base import LENIENT, STRICT
-from evcat.compat.jsonschema import check_json, json_differences
+from evcat.compat.jsonschema.check import check_json, json_differences
 from evcat.compat.levels import CompatibilityLevel, check_pair
 from evcat.errors import InvalidSchemaError
-from evcat.registry.formats.base import ParsedSchema
-from evcat.registry.formats.jsonschema import JSON_FORMAT
+from evcat.formats.base import ParsedSchema
+from evcat.formats.jsonschema.format import JSON_FORMAT
 
 D2019 = "https://json-schema.org/draft/2019-09/schema"
 D2020 = "https://json-schema.org/draft/2020-12/schema"

@@ -20,9 +20,9 @@ import pytest
 
 from evcat.compat import CompatibilityLevel
 from evcat.compat.levels import check_pair
-from evcat.compat.protobuf import check_protobuf
-from evcat.registry.formats.base import ParsedSchema, SchemaReference
-from evcat.registry.formats.protobuf import PROTOBUF_FORMAT
+from evcat.compat.protobuf.check import check_protobuf
+from evcat.formats.base import ParsedSchema, SchemaReference
+from evcat.formats.protobuf.format import PROTOBUF_FORMAT
 
 P3 = 'syntax = "proto3";\n'
 P2 = 'syntax = "proto2";\n'

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from evcat.registry.formats import ParsedSchema, get_format
+from evcat.formats import ParsedSchema, get_format
 from evcat.upcast import UpcasterSpec, parse_spec
-from evcat.upcast.code import CodeUpcaster, registered
+from evcat.upcast.edges.code import CodeUpcaster, registered
 
 ORDER = "shop.OrderPlaced"
 CUSTOMER = {

@@ -2,7 +2,7 @@
 
 Schemas are drawn at random (records, every primitive, enums, fixed, arrays, maps, nullable
 and mixed unions, nested and recursive records), their data comes from fastavro's own
-generator plus boundary values (``evcat.upcast.samples``); each sample is written by both
+generator plus boundary values (``evcat.upcast.edges.samples``); each sample is written by both
 and read by both.
 """
 
@@ -17,11 +17,11 @@ from typing import Any
 import fastavro
 import pytest
 
-from evcat.registry.formats import ParsedSchema, get_format
+from evcat.formats import ParsedSchema, get_format
 from evcat.upcast import InvalidWireFormat, upcaster_for
-from evcat.upcast.avro_codec import AvroCodec, AvroDataError, generate_codec
-from evcat.upcast.samples import samples
-from evcat.upcast.wire import WireUpcaster, generated_codec, header
+from evcat.upcast.codecs.avro import AvroCodec, AvroDataError, generate_codec
+from evcat.upcast.edges.samples import samples
+from evcat.upcast.read.wire import WireUpcaster, generated_codec, header
 
 PRIMITIVES = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"]
 

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from evcat.app import create_app
 from evcat.settings import Settings
-from evcat.upcast.wire import header, read_header
+from evcat.upcast.read.wire import header, read_header
 from tests.upcast.order_schemas import SPEC_1_2, V1, V1_EVENT
 
 T = "shop.OrderPlaced"

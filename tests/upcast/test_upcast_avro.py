@@ -15,9 +15,9 @@ import fastavro
 import fastavro.utils
 import pytest
 
-from evcat.registry.formats import get_format
+from evcat.formats import get_format
 from evcat.upcast import GraphError, UpcastFailed, upcaster_for
-from evcat.upcast.avro_resolution import resolve_avro
+from evcat.upcast.codecs.resolution import resolve_avro
 from tests.upcast.order_schemas import avro
 
 T = "acme.Shipment"

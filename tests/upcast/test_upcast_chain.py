@@ -10,7 +10,7 @@ import fastavro
 import pytest
 
 from evcat.upcast import FutureSchemaVersion, StoredEvent, UpcastContext, upcaster_for
-from evcat.upcast.spec import parse_spec
+from evcat.upcast.edges.spec import parse_spec
 from tests.upcast.order_schemas import (
     ORDER,
     SCHEMAS,

@@ -14,9 +14,9 @@ from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
 from evcat.upcast import parse_spec, upcaster_for
-from evcat.upcast.cloudevent import CloudEventUpcaster
 from evcat.upcast.errors import InvalidStoredEvent, UnresolvableSchemaVersion
-from evcat.upcast.wire import header, read_header
+from evcat.upcast.read.cloudevents import CloudEventUpcaster
+from evcat.upcast.read.wire import header, read_header
 from tests.upcast.order_schemas import ORDER, SCHEMAS, V1, V1_EVENT, V5, avro, code, specs
 
 BASE = "https://registry.example/v1/events"

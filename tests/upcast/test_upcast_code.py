@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evcat.upcast import StoredEvent, UpcastFailed, upcaster_for
-from evcat.upcast.code import CodePin, check_drift, forget, registered
+from evcat.upcast.edges.code import CodePin, check_drift, forget, registered
 from evcat.upcast.errors import CodeDriftError
 from tests.upcast.order_schemas import ORDER, SCHEMAS, TIME, V1_EVENT, specs
 
@@ -98,7 +98,7 @@ def test_pinned_code_that_is_not_loaded_is_an_error_under_any_policy() -> None:
 
 
 def test_a_code_upcaster_returning_a_non_dict_fails_clearly() -> None:
-    from evcat.upcast.code import CodeUpcaster
+    from evcat.upcast.edges.code import CodeUpcaster
 
     broken = CodeUpcaster(ORDER, 3, ORDER, 4, lambda data, ctx: [data], "m", "f", "sha256:1")
     up = upcaster_for(SCHEMAS, specs(), [broken])

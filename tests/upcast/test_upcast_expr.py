@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from evcat.upcast.expr import compile_expression
-from evcat.upcast.expr_parse import MAX_NODES, ExprError
+from evcat.upcast.ops.expr.expression import compile_expression
+from evcat.upcast.ops.expr.parse import MAX_NODES, ExprError
 
 PAYLOAD = {
     "first": "Ada",

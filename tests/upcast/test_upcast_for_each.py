@@ -12,7 +12,7 @@ import fastavro
 import orjson
 import pytest
 
-from evcat.registry.formats import ParsedSchema, get_format
+from evcat.formats import ParsedSchema, get_format
 from evcat.upcast import (
     SpecError,
     StoredEvent,
@@ -21,14 +21,14 @@ from evcat.upcast import (
     parse_spec,
     upcaster_for,
 )
-from evcat.upcast.assemble import spec_edge
-from evcat.upcast.checking import check_spec
-from evcat.upcast.ops import compile_ops, parse_ops
-from evcat.upcast.ops_each import ForEach
-from evcat.upcast.protodict import fill_message, message_class, message_to_dict
-from evcat.upcast.schemas import SchemaIndex
-from evcat.upcast.validation import validate_edge
-from evcat.upcast.wire import (
+from evcat.upcast.codecs.protobuf import fill_message, message_class, message_to_dict
+from evcat.upcast.edges.assemble import spec_edge
+from evcat.upcast.edges.checking import check_spec
+from evcat.upcast.edges.validation import validate_edge
+from evcat.upcast.graph.schemas import SchemaIndex
+from evcat.upcast.ops.catalogue import compile_ops, parse_ops
+from evcat.upcast.ops.each import ForEach
+from evcat.upcast.read.wire import (
     WireUpcaster,
     header,
     message_index_bytes,

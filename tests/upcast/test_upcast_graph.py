@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from evcat.upcast import NAMESPACE, GraphError, StoredEvent, parse_spec, upcaster_for
-from evcat.upcast.graph import Edge, VersionGraph
-from evcat.upcast.implicit import implicit_finder
-from evcat.upcast.schemas import SchemaIndex
+from evcat.upcast.edges.implicit import implicit_finder
+from evcat.upcast.graph.schemas import SchemaIndex
+from evcat.upcast.graph.version_graph import Edge, VersionGraph
 from tests.upcast.order_schemas import avro
 
 T = "acme.Thing"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from evcat.upcast import UpcastContext, UpcastFailed
-from evcat.upcast.ops import EventDropped, compile_ops, parse_ops
+from evcat.upcast.ops.catalogue import EventDropped, compile_ops, parse_ops
 
 ORDER = {
     "id": "o-1",

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from evcat.registry.formats import get_format
+from evcat.formats import get_format
 from evcat.upcast import SpecError, parse_spec
-from evcat.upcast.checking import check_spec
-from evcat.upcast.schemas import SchemaIndex
+from evcat.upcast.edges.checking import check_spec
+from evcat.upcast.graph.schemas import SchemaIndex
 from tests.upcast.order_schemas import ORDER, SCHEMAS
 
 INDEX = SchemaIndex.from_schemas(SCHEMAS)

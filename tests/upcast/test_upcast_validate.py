@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from evcat.upcast import parse_spec
-from evcat.upcast.assemble import build_graph, code_edge, spec_edge
-from evcat.upcast.code import CodeUpcaster, registered
-from evcat.upcast.schemas import SchemaIndex
-from evcat.upcast.validation import validate_edge
+from evcat.upcast.edges.assemble import build_graph, code_edge, spec_edge
+from evcat.upcast.edges.code import CodeUpcaster, registered
+from evcat.upcast.edges.validation import validate_edge
+from evcat.upcast.graph.schemas import SchemaIndex
 from tests.upcast.order_schemas import ORDER, SCHEMAS, avro, code, specs
 
 INDEX = SchemaIndex.from_schemas(SCHEMAS)
@@ -126,7 +126,7 @@ def test_validation_is_reproducible_for_a_seed(seed: int) -> None:
 def test_json_schema_edges_are_validated_on_generated_documents() -> None:
     import json
 
-    from evcat.registry.formats import get_format
+    from evcat.formats import get_format
 
     parse = get_format("JSON").parse
     v1 = parse(
@@ -172,7 +172,7 @@ def test_json_schema_edges_are_validated_on_generated_documents() -> None:
 
 
 def test_protobuf_implicit_edges_are_validated_on_descriptor_samples() -> None:
-    from evcat.registry.formats import get_format
+    from evcat.formats import get_format
 
     parse = get_format("PROTOBUF").parse
     v1 = parse('syntax = "proto3"; package p; message M { string id = 1; uint64 n = 2; }')

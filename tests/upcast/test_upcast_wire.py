@@ -10,10 +10,10 @@ import fastavro
 import orjson
 import pytest
 
-from evcat.registry.formats import get_format
+from evcat.formats import get_format
 from evcat.upcast import InvalidWireFormat, UpcastContext, UpcastFailed, upcaster_for
-from evcat.upcast.protodict import fill_message, message_class
-from evcat.upcast.wire import (
+from evcat.upcast.codecs.protobuf import fill_message, message_class
+from evcat.upcast.read.wire import (
     WireUpcaster,
     header,
     message_index_bytes,

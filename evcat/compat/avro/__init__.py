@@ -1,0 +1,3 @@
+"""Avro compatibility: ``check`` is the entry, ``rules`` is Apache Avro's schema resolution,
+``explain`` words the findings.
+"""

@@ -1,0 +1,3 @@
+"""JSON Schema compatibility: ``check`` walks both schemas; ``keywords``, ``content`` and
+``combined`` compare keyword families; ``rules`` holds Confluent's difference types.
+"""

@@ -1,0 +1,1 @@
+"""Protobuf compatibility: ``check`` diffs two descriptors, ``rules`` words each difference."""

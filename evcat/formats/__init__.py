@@ -1,0 +1,45 @@
+"""Schema formats: one module per type, one ``ParsedSchema`` shape for all of them."""
+
+from __future__ import annotations
+
+from evcat.errors import InvalidSchemaError
+from evcat.formats.avro import AVRO_FORMAT
+from evcat.formats.base import (
+    AVRO,
+    JSON,
+    PROTOBUF,
+    SCHEMA_TYPES,
+    ParsedSchema,
+    SchemaFormat,
+    SchemaReference,
+)
+from evcat.formats.jsonschema.format import JSON_FORMAT
+from evcat.formats.protobuf.format import PROTOBUF_FORMAT
+
+_FORMATS: dict[str, SchemaFormat] = {
+    AVRO: AVRO_FORMAT,
+    PROTOBUF: PROTOBUF_FORMAT,
+    JSON: JSON_FORMAT,
+}
+
+
+def get_format(schema_type: str) -> SchemaFormat:
+    """The format for a Confluent ``schemaType`` value (exact upper-case names)."""
+    try:
+        return _FORMATS[schema_type]
+    except KeyError:
+        raise InvalidSchemaError(
+            f"Invalid schema type {schema_type}; use one of {', '.join(SCHEMA_TYPES)}"
+        ) from None
+
+
+__all__ = [
+    "AVRO",
+    "JSON",
+    "PROTOBUF",
+    "SCHEMA_TYPES",
+    "ParsedSchema",
+    "SchemaFormat",
+    "SchemaReference",
+    "get_format",
+]
