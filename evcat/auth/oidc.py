@@ -13,6 +13,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,8 +51,9 @@ def looks_like_jwt(token: str) -> bool:
 class JwksKeys:
     """The provider's signing keys by key id, read from a file or fetched from a URL."""
 
-    def __init__(self, oidc: Oidc) -> None:
+    def __init__(self, oidc: Oidc, clock: Callable[[], float] = time.monotonic) -> None:
         self.oidc = oidc
+        self.clock = clock
         self._keys: dict[str | None, PyJWK] = {}
         self._loaded_at = float("-inf")
         self._attempted_at = float("-inf")
@@ -65,7 +67,7 @@ class JwksKeys:
 
     def stale(self, kid: str | None) -> bool:
         """True when the keys should be read again before judging a token naming ``kid``."""
-        now = time.monotonic()
+        now = self.clock()
         if now - self._attempted_at < REFETCH_SECONDS:
             return False
         return now - self._loaded_at > JWKS_TTL_SECONDS or self.key(kid) is None
@@ -73,7 +75,7 @@ class JwksKeys:
     def refresh(self) -> None:
         """Read the JWKS again (blocking: call it off the event loop)."""
         with self._lock:
-            self._attempted_at = time.monotonic()
+            self._attempted_at = self.clock()
             try:
                 document = self._read()
                 keys = PyJWKSet.from_dict(document).keys
@@ -82,7 +84,7 @@ class JwksKeys:
                 log.warning("cannot load the OIDC JWKS (%s): %s", self._where(), error)
                 return
             self._keys = {key.key_id: key for key in keys}
-            self._loaded_at = time.monotonic()
+            self._loaded_at = self.clock()
 
     def _where(self) -> str:
         return str(self.oidc.jwks_file or self.oidc.jwks_url)
@@ -105,9 +107,9 @@ class JwksKeys:
 class OidcVerifier:
     """Checks JWTs of one provider and names the principal they stand for."""
 
-    def __init__(self, oidc: Oidc) -> None:
+    def __init__(self, oidc: Oidc, clock: Callable[[], float] = time.monotonic) -> None:
         self.oidc = oidc
-        self.keys = JwksKeys(oidc)
+        self.keys = JwksKeys(oidc, clock)
 
     def kid_of(self, token: str) -> str | None:
         """The key id a token names, read before its signature is checked (to load keys)."""
