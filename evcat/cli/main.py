@@ -121,7 +121,7 @@ def serve(
         "port": port,
         "db_url": db,
         "workers": workers,
-        "auth_config": auth_config,
+        "auth_config": auth_config.resolve() if auth_config else None,
         "insecure_no_auth": insecure_no_auth or None,
     }
     for key, value in overrides.items():
