@@ -41,6 +41,7 @@ from evcat.errors import (
 log = logging.getLogger(__name__)
 
 _HEALTH = "/health/"
+_PROXIED_NAMES = 10_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class AuthMiddleware:
         self.throttle = SignInThrottle()
         self.limiter = RateLimiter()
         self.listeners: list[SignInListener] = []
+        self._proxied: dict[str, Principal] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,7 +95,7 @@ class AuthMiddleware:
             return
         principal = ANONYMOUS
         if proxied and identity:
-            principal = Principal(identity, "proxy")
+            principal = self._proxy_principal(identity)
         elif authorization is not None:
             authenticator = active.authenticator
             key, cached = authenticator.cached(authorization)
@@ -127,6 +129,15 @@ class AuthMiddleware:
             state = scope["state"] = {}
         state[STATE_KEY] = principal
         await self.app(scope, receive, send)
+
+    def _proxy_principal(self, name: str) -> Principal:
+        """One object per name, so the authorizer's per-principal cache works for them too."""
+        found = self._proxied.get(name)
+        if found is None:
+            if len(self._proxied) >= _PROXIED_NAMES:
+                self._proxied.clear()
+            found = self._proxied[name] = Principal(name, "proxy")
+        return found
 
     async def _refused_sign_in(self, scope: Scope, address: str, reason: str) -> None:
         self.throttle.refused(address)
