@@ -150,10 +150,23 @@ class OidcVerifier:
         name = claims.get(self.oidc.name_claim)
         if not isinstance(name, str) or not name:
             raise TokenRejected(f"the token has no '{self.oidc.name_claim}' claim")
-        groups = claims.get(self.oidc.groups_claim, [])
+        groups = _claim(claims, self.oidc.groups_claim)
         if isinstance(groups, str):
             groups = [groups]
         if not isinstance(groups, list):
             groups = []
         principal = Principal(name, "oidc", frozenset(g for g in groups if isinstance(g, str)))
         return VerifiedToken(principal, float(claims["exp"]))
+
+
+def _claim(claims: dict[str, Any], name: str) -> Any:
+    """A claim by name, or by a dotted path into nested claims (Keycloak's
+    ``realm_access.roles``) when no claim has the dotted name itself."""
+    if name in claims:
+        return claims[name]
+    value: Any = claims
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return []
+        value = value[part]
+    return value

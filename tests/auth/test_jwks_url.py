@@ -101,3 +101,12 @@ def test_unknown_key_ids_cannot_make_it_fetch_in_a_loop(provider: tuple[Provider
         with pytest.raises(TokenRejected):
             _verify(verifier, token(kid=kid))
     assert state.fetches == 1
+
+
+def test_groups_may_come_from_a_nested_claim(provider: tuple[Provider, str]) -> None:
+    _, url = provider
+    oidc = Oidc(ISSUER, ("evcat",), jwks_url=url, groups_claim="realm_access.roles")
+    verifier = OidcVerifier(oidc, Clock())
+    verifier.keys.refresh()
+    verified = verifier.verify(token(realm_access={"roles": ["platform", "dpo"]}))
+    assert verified.principal.groups == {"platform", "dpo"}
