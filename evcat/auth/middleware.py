@@ -13,7 +13,9 @@ dictionary lookups before the app sees it. In order:
    401 for anonymous requests (so browsers and clients ask for credentials), 403 otherwise.
 
 The verified principal is then in ``scope["state"]["principal"]`` (``request.state.principal``;
-``evcat.auth.principal.principal_of(scope)``) for the audit trail and the handlers.
+``evcat.auth.principal.principal_of(scope)``) for the audit trail and the handlers. A refused
+sign-in leaves a ``RefusedSignIn`` in ``scope["state"]["refused_sign_in"]`` for outer layers,
+and is passed to every coroutine in ``AuthMiddleware.listeners``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from evcat.auth.credentials import Refused
 from evcat.auth.limits import RateLimiter, SignInThrottle, retry_after
 from evcat.auth.permissions import Permission, permission
-from evcat.auth.principal import ANONYMOUS, STATE_KEY, Principal
+from evcat.auth.principal import ANONYMOUS, REFUSED_KEY, STATE_KEY, Principal
 from evcat.auth.refusals import send_refusal
 from evcat.auth.state import AuthState
 from evcat.errors import (
@@ -142,6 +144,8 @@ class AuthMiddleware:
     async def _refused_sign_in(self, scope: Scope, address: str, reason: str) -> None:
         self.throttle.refused(address)
         event = RefusedSignIn(address, scope["path"], scope["method"], reason)
+        # An outer layer (the audit trail) finds it here once the refusal is sent.
+        scope.setdefault("state", {})[REFUSED_KEY] = event
         log.warning(
             "refused sign-in from %s on %s %s: %s", address, event.method, event.path, reason
         )

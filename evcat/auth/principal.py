@@ -10,6 +10,8 @@ Kind = Literal["user", "token", "oidc", "proxy", "anonymous"]
 # Where the verified principal is kept in the ASGI scope's state: ``request.state.principal``
 # in a Starlette or FastAPI handler, ``principal_of(scope)`` in pure ASGI code.
 STATE_KEY = "principal"
+# Where a refused sign-in (``evcat.auth.middleware.RefusedSignIn``) is left for outer layers.
+REFUSED_KEY = "refused_sign_in"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,17 +6,22 @@ import asyncio
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import yaml
 
+from evcat.app import create_app
 from evcat.auth.config import parse_config
 from evcat.auth.credentials import Authenticator, Refused
 from evcat.auth.hashing import token_digest
+from evcat.auth.principal import REFUSED_KEY
 from evcat.auth.state import CHECK_SECONDS
+from evcat.settings import Settings
 from tests.auth.conftest import secured_server
 from tests.auth.helpers import TOKEN, auth_document, basic, bearer, write_auth
+from tests.conftest import LiveServer
 
 AVRO = {"schema": '{"type": "record", "name": "Order", "fields": []}'}
 
@@ -143,3 +148,28 @@ async def test_concurrent_requests_with_one_header_share_one_check(tmp_path: Pat
     principals = await asyncio.gather(*(authenticator.verify(key, header) for _ in range(20)))
     # Each check makes its own Principal: one object for all twenty means one password hash.
     assert len({id(principal) for principal in principals}) == 1
+
+
+class _Outer:
+    """An outer layer, as the audit trail will be: what did the request leave in its state?"""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.seen: list[Any] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+        if scope["type"] == "http":
+            self.seen.append(scope.get("state", {}).get(REFUSED_KEY))
+
+
+def test_a_refused_sign_in_is_left_for_outer_layers_without_the_secret(
+    db_url: str, auth_file: Path
+) -> None:
+    outer = _Outer(create_app(Settings(db_url=db_url, auth_config=auth_file), migrate=True))
+    with LiveServer(app=outer) as server:
+        httpx.get(f"{server.url}/subjects", headers=basic("ci-bot", "hunter2-guess"))
+    (refused,) = outer.seen
+    assert (refused.client, refused.method, refused.path) == ("127.0.0.1", "GET", "/subjects")
+    assert "ci-bot" in refused.reason
+    assert "hunter2" not in repr(refused)
