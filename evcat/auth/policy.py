@@ -19,7 +19,7 @@ import anyio
 from anyio import to_thread
 
 from evcat.auth.config import EVERYONE, AuthConfig, Binding
-from evcat.auth.permissions import Permission
+from evcat.auth.permissions import Permission, Resource
 from evcat.auth.principal import Principal
 from evcat.auth.roles import OPERATIONS, Operation
 
@@ -78,6 +78,7 @@ class Authorizer:
         # for every request with the same header, and identity hashing is the cheapest there is.
         # The principal is kept in the entry, so an id is never mistaken for a newer object's.
         self._grants: dict[int, tuple[Principal, Grants]] = {}
+        self._decisions: dict[tuple[Principal, Operation, Resource], tuple[bool, float]] = {}
         self._anonymous = Grants(
             frozenset({Operation.READ}) if config.anonymous == "read" else frozenset(), ()
         )
@@ -127,10 +128,26 @@ class Authorizer:
         return None
 
     async def decide(self, principal: Principal, permission: Permission) -> bool:
-        """The full decision, looking up owned subjects or a schema's subjects when needed."""
+        """The full decision, looking up owned subjects or a schema's subjects when needed.
+
+        Those decisions are remembered for ``OWNERS_SECONDS``: a consumer bound to some
+        subjects fetching schemas by id must not cost a query per request.
+        """
         quick = self.quick(principal, permission)
         if quick is not None:
             return quick
+        key = (principal, permission.operation, permission.resource)
+        now = time.monotonic()
+        remembered = self._decisions.get(key)
+        if remembered is not None and remembered[1] > now:
+            return remembered[0]
+        allowed = await self._look_up(principal, permission)
+        if len(self._decisions) >= _GRANTS_ENTRIES:
+            self._decisions.clear()
+        self._decisions[key] = (allowed, now + OWNERS_SECONDS)
+        return allowed
+
+    async def _look_up(self, principal: Principal, permission: Permission) -> bool:
         resource = permission.resource
         if resource.kind == "Subject":
             return await self._covers(principal, permission.operation, resource.name)
