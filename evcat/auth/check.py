@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from evcat.auth.config import AuthConfig, AuthConfigError, load_config
+from evcat.auth.config import AuthConfig
+from evcat.auth.parsing import AuthConfigError, load_config
 
 
 def config_problems(

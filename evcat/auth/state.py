@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from evcat.auth.config import AuthConfig, AuthConfigError, load_config
+from evcat.auth.config import AuthConfig
 from evcat.auth.credentials import Authenticator
+from evcat.auth.parsing import AuthConfigError, load_config
 from evcat.auth.policy import Authorizer, OwnerIndex, SchemaSubjects
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from evcat.settings import Settings, is_loopback, no_auth_warning
 def check_serving(settings: Settings) -> None:
     """Refuse to expose a registry without sign-in; check the auth file before listening."""
     if settings.auth_config is not None:
-        from evcat.auth.config import AuthConfigError, load_config
+        from evcat.auth.parsing import AuthConfigError, load_config
 
         try:
             load_config(settings.auth_config)

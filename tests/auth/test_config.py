@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from evcat.auth.config import AuthConfigError, load_config, parse_config
+from evcat.auth.parsing import AuthConfigError, load_config, parse_config
 from evcat.auth.roles import Role
 from tests.auth.helpers import auth_document, password_hash
 

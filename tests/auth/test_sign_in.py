@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from evcat.app import create_app
-from evcat.auth.config import parse_config
 from evcat.auth.credentials import Authenticator, Refused
 from evcat.auth.hashing import token_digest
+from evcat.auth.parsing import parse_config
 from evcat.auth.principal import REFUSED_KEY
 from evcat.auth.state import CHECK_SECONDS
 from evcat.settings import Settings

@@ -12,8 +12,8 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from evcat.auth.config import parse_config
 from evcat.auth.hashing import password_matches
+from evcat.auth.parsing import parse_config
 from evcat.cli.main import app
 from tests.cli.helpers import Invoke
 
