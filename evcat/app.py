@@ -14,10 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 from swagger_ui_bundle import swagger_ui_path
 
-from evcat import __version__
+from evcat import __version__, limits
 from evcat.auth.middleware import AuthMiddleware
 from evcat.auth.policy import OwnerIndex
 from evcat.auth.state import AuthState
+from evcat.bodyguard import BodyGuard
 from evcat.catalog.api import router as catalog_router
 from evcat.catalog.ownership import subjects_by_team
 from evcat.catalog.service import Catalog
@@ -100,6 +101,7 @@ def create_fastapi(registry: Registry) -> FastAPI:
 def create_app(settings: Settings | None = None, *, migrate: bool | None = None) -> ASGIApp:
     """Build the whole service. An embedded (SQLite) database is migrated on the way."""
     settings = settings or Settings()
+    limits.configure(settings)
     if migrate if migrate is not None else settings.is_embedded:
         # Imported here: Alembic costs a quarter of a second of start-up that workers skip.
         from evcat.migrations import upgrade
@@ -108,11 +110,15 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     registry = Registry(make_engine(settings.db_url), settings)
     router = ConfluentRouter(create_fastapi(registry), settings.max_request_bytes)
     ConfluentApi(registry).install(router)
+    # Sign-in comes first: a request that may not be served never has its body read.
+    guarded: ASGIApp = BodyGuard(
+        router, max_bytes=settings.max_request_bytes, read_timeout=settings.body_read_timeout
+    )
     if settings.auth_config is None:
         if not is_loopback(settings.host):
             log.warning(no_auth_warning(settings.host))
-        return router
-    return AuthMiddleware(router, auth_state(settings.auth_config, registry))
+        return guarded
+    return AuthMiddleware(guarded, auth_state(settings.auth_config, registry))
 
 
 def auth_state(path: Path, registry: Registry) -> AuthState:

@@ -61,6 +61,55 @@ class Settings(BaseSettings):
         default=False,
         description="Allow a non-loopback host without an auth file (warned at every start)",
     )
+    body_read_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds a client has to send a whole request body"
+    )
+    header_read_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a client has to send a request's head"
+    )
+    timeout_keep_alive: int = Field(
+        default=5, ge=1, description="Seconds an idle keep-alive connection stays open"
+    )
+    limit_concurrency: int = Field(
+        default=1000, ge=1, description="Connections and tasks per process; 503 beyond"
+    )
+    max_header_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Size of a request line plus headers"
+    )
+    yaml_max_bytes: int = Field(
+        default=4 * 1024 * 1024, ge=1, description="YAML documents above this size are refused"
+    )
+    yaml_max_alias_values: int = Field(
+        default=10_000, ge=0, description="Values YAML aliases may add to a document"
+    )
+    yaml_max_depth: int = Field(default=64, ge=1, description="Nesting depth of YAML documents")
+    expr_max_string: int = Field(
+        default=1024 * 1024, ge=1, description="Characters of a string an expression builds"
+    )
+    expr_max_list: int = Field(
+        default=10_000, ge=1, description="Items of a list an expression builds"
+    )
+    expr_max_digits: int = Field(
+        default=400, ge=1, description="Digits and exponent of a number an expression builds"
+    )
+    event_max_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1, description="JSON size of one upcast event's output"
+    )
+    upcast_max_steps: int = Field(
+        default=1_000_000, ge=1, description="Expression nodes and for_each steps per event"
+    )
+    schema_max_depth: int = Field(
+        default=64, ge=1, description="Nesting of records, arrays, maps, unions, messages"
+    )
+    protobuf_max_fields: int = Field(
+        default=2_000, ge=1, description="Fields of one Protobuf message"
+    )
+    protobuf_max_messages: int = Field(
+        default=1_000, ge=1, description="Messages and enums of one Protobuf schema"
+    )
+    regex_max_length: int = Field(
+        default=1_000, ge=1, description="Characters of a JSON Schema pattern"
+    )
 
     @property
     def is_embedded(self) -> bool:

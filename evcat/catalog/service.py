@@ -47,6 +47,9 @@ class Catalog:
         self, sources: Sequence[SourceDocument], *, prune: bool = False, dry_run: bool = False
     ) -> Plan:
         """Apply documents (see ``catalog.apply``); raises ``CatalogProblems``, writes nothing."""
+        if not dry_run:
+            with read_session(self.engine) as session:
+                self.registry.refuse_if_read_only(session, None, "catalog apply")
         return apply_documents(
             self.engine, self.field_cache, self.snapshot(), sources, prune=prune, dry_run=dry_run
         )

@@ -14,12 +14,11 @@ from typing import Any
 
 import yaml
 
+from evcat import yamlsafe
 from evcat.catalog.errors import CatalogProblems, Problem
 
 Location = tuple[str | int, ...]
 SUFFIXES = (".yaml", ".yml")
-# libyaml parses several times faster; its nodes carry the same line marks.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def format_path(location: Sequence[str | int]) -> str:
@@ -50,7 +49,7 @@ class SourceDocument:
     @property
     def lines(self) -> dict[Location, int]:
         if not self._lines and self.text is not None:
-            loader = _Loader(self.text)
+            loader = yamlsafe.Loader(self.text)
             try:
                 position = 0
                 while loader.check_node():
@@ -99,7 +98,7 @@ def _record_lines(
 def load_text(text: str, file: str) -> list[SourceDocument]:
     """The documents of one YAML text; a syntax error is a problem naming file and line."""
     try:
-        loaded = list(yaml.load_all(text, Loader=_Loader))
+        loaded = yamlsafe.load_all(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -128,13 +128,14 @@ def asyncapi_import(
     """Register each document's payloads and apply its service, channels and events."""
     import yaml
 
+    from evcat import yamlsafe
     from evcat.catalog.asyncapi_import import import_document
     from evcat.errors import EvcatError
 
     catalog = open_catalog(db)
     for path in files:
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            document = yamlsafe.load(path.read_text(encoding="utf-8"))
             result = import_document(catalog, document, str(path))
         except (OSError, yaml.YAMLError) as error:
             raise _fail(error) from None

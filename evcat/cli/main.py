@@ -112,8 +112,9 @@ def serve(
     """
     import uvicorn
 
-    from evcat.cli.serving import check_serving, tls_options
+    from evcat.cli.serve_checks import check_serving, tls_options
     from evcat.migrations import upgrade
+    from evcat.serving import uvicorn_options
     from evcat.settings import Settings
 
     overrides = {
@@ -150,6 +151,7 @@ def serve(
         # trusted_proxies); uvicorn would otherwise trust any local proxy's.
         proxy_headers=settings.auth_config is None,
         **tls,
+        **uvicorn_options(settings),
     )
 
 

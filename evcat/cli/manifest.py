@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from evcat import yamlsafe
 from evcat.cli.errors import UserError
 from evcat.cli.sources import read_text, type_of
 
@@ -106,17 +107,13 @@ def _line_of(node: yaml.Node | None, parts: list[str | int]) -> int:
 
 
 def _parse_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
+        return yamlsafe.load_with_node(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise UserError(f"{where}: not valid YAML: {problem}") from None
-    finally:
-        loader.dispose()
 
 
 def _validate(path: Path, data: Any, node: yaml.Node | None) -> None:

@@ -19,6 +19,7 @@ from fastavro.schema import SchemaParseException, UnknownType
 
 from evcat.errors import InvalidSchemaError
 from evcat.formats.base import AVRO, ParsedSchema, SchemaReference
+from evcat.limits import current
 
 PRIMITIVES = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
 NAMED = frozenset({"record", "error", "enum", "fixed"})
@@ -224,6 +225,7 @@ class AvroFormat:
                 )
             known_named.update(model.named)
             fastavro_named.update(model.fastavro_named)
+        _check_nesting(document)
         try:
             # Parsed with fastavro's "already parsed" mark, so readers and writers given this
             # schema later do not parse it again on every call.
@@ -269,6 +271,46 @@ class AvroFormat:
 
     def render(self, schema: ParsedSchema, output_format: str) -> str:
         return schema.canonical
+
+
+def _nested_types(node: Any) -> list[Any]:
+    """The type definitions directly inside ``node`` (fields, items, values, branches)."""
+    if isinstance(node, list):
+        return node
+    if not isinstance(node, dict):
+        return []
+    kind = node.get("type")
+    if kind in ("record", "error"):
+        fields = node.get("fields")
+        return (
+            [f.get("type") for f in fields if isinstance(f, dict)]
+            if isinstance(fields, list)
+            else []
+        )
+    if kind == "array":
+        return [node.get("items")]
+    if kind == "map":
+        return [node.get("values")]
+    return [kind] if isinstance(kind, dict | list) else []
+
+
+def _check_nesting(document: Any) -> None:
+    """Refuse records, arrays, maps and unions nested past ``EVCAT_SCHEMA_MAX_DEPTH``.
+
+    Checked without recursion before anything recursive (fastavro, the printer, the
+    generated codecs, the compatibility walkers) sees the schema.
+    """
+    limit = current().schema_max_depth
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise InvalidSchemaError(
+                f"Invalid schema of type AVRO: records, arrays, maps and unions nest deeper "
+                f"than {limit} levels (EVCAT_SCHEMA_MAX_DEPTH); flatten the schema or split it "
+                "with references"
+            )
+        stack.extend((child, depth + 1) for child in _nested_types(node))
 
 
 AVRO_FORMAT = AvroFormat()

@@ -109,6 +109,7 @@ def set_overlay(
     check_path(catalog, version, path)
     obj = f"{event}/v{version.version}/{path}"
     with write_session(catalog.engine) as session:
+        catalog.registry.refuse_if_read_only(session, None, "classification overlay")
         row = session.get(OverlayRow, (event, path, version.version))
         before = _state(row)
         if row is None:
@@ -134,6 +135,7 @@ def delete_overlay(
     """Remove the overlay set at ``version`` for ``path``; False when there was none."""
     obj = f"{event}/v{version.version}/{path}"
     with write_session(catalog.engine) as session:
+        catalog.registry.refuse_if_read_only(session, None, "classification overlay")
         row = session.get(OverlayRow, (event, path, version.version))
         if row is None:
             return False
@@ -147,6 +149,7 @@ def set_tag_category(catalog: Catalog, tag: str, category: str, actor: str) -> N
     if category not in CATEGORIES:
         raise unknown("category", category, CATEGORIES, list_all=True)
     with write_session(catalog.engine) as session:
+        catalog.registry.refuse_if_read_only(session, None, "tag map")
         row = session.get(TagCategoryRow, tag)
         before = None if row is None else {"category": row.category}
         session.merge(TagCategoryRow(tag=tag, category=category))

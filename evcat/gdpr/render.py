@@ -2,7 +2,9 @@
 
 All three carry the same rows in the same order (the report's own order, which is sorted and
 does not depend on the database backend). In text and CSV, lists are joined: hops with
-`` > ``, other lists with ``;``.
+`` > ``, other lists with ``;``. A CSV cell that a spreadsheet would read as a formula is
+prefixed with ``'`` (OWASP "CSV injection"): names and descriptions come from anyone who
+may write the catalog, and auditors open these files in spreadsheets.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import orjson
 
 FORMATS = ("text", "json", "csv")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any, name: str) -> str:
@@ -29,16 +32,23 @@ def _cell(value: Any, name: str) -> str:
     return str(value)
 
 
+def neutralised(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text: a leading formula mark is quoted away."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def to_json(report: dict[str, Any]) -> str:
     return orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF rows (RFC 4180): the writer then quotes any cell holding a CR or LF, so no cell
+    # can start a row of its own.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c), c) for c in columns])
+        writer.writerow([neutralised(_cell(row.get(c), c)) for c in columns])
     return out.getvalue()
 
 

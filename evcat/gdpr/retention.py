@@ -19,6 +19,7 @@ import orjson
 import yaml
 from sqlmodel import select
 
+from evcat import yamlsafe
 from evcat.catalog.durations import INFINITE, check_duration, to_ms
 from evcat.catalog.service import Catalog
 from evcat.db import read_session, write_session
@@ -111,6 +112,7 @@ def _from_row(row: RetentionPolicyRow) -> Policy:
 def save_policy(catalog: Catalog, policy: Policy) -> None:
     policy.check()
     with write_session(catalog.engine) as session:
+        catalog.registry.refuse_if_read_only(session, None, "retention policy")
         session.merge(
             RetentionPolicyRow(
                 id=policy.id,
@@ -130,7 +132,10 @@ def load_policies(catalog: Catalog) -> list[Policy]:
 
 def read_policy_file(path: Path) -> list[Policy]:
     """Policies from YAML: a list of mappings, or ``{policies: [...]}``."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    try:
+        document = yamlsafe.load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as error:
+        raise GdprInputError(f"{path}: not valid YAML: {error}") from None
     items = document.get("policies", []) if isinstance(document, dict) else document
     policies: list[Policy] = []
     for index, item in enumerate(items):

@@ -26,12 +26,6 @@ from evcat.registry.service import Registry
 from evcat.registry.store import VersionRecord
 
 
-def _refuse_if_read_only(session: Session, subject: str | None) -> None:
-    if policy.effective_mode(session, subject) in (policy.READONLY, policy.READONLY_OVERRIDE):
-        target = f"Subject {subject}" if subject else "The registry"
-        raise OperationNotPermittedError(f"{target} is in read-only mode")
-
-
 def _referenced(
     session: Session, subject: str, version: int, *, live_only: bool, ignore_subject: bool
 ) -> bool:
@@ -45,7 +39,7 @@ def delete_version(registry: Registry, subject: str, version: int, *, permanent:
     """Soft-delete a live version, or permanently delete a soft-deleted one."""
     removed: list[int] = []
     with write_session(registry.engine) as session:
-        _refuse_if_read_only(session, subject)
+        policy.refuse_if_read_only(session, subject)
         rows = store.versions_of(session, subject)
         if not rows:
             raise SubjectNotFoundError(subject)
@@ -86,7 +80,7 @@ def _pick(rows: list[VersionRecord], version: int, permanent: bool) -> VersionRe
 def delete_subject(registry: Registry, subject: str, *, permanent: bool) -> list[int]:
     """Soft-delete every live version, or permanently delete an already soft-deleted subject."""
     with write_session(registry.engine) as session:
-        _refuse_if_read_only(session, subject)
+        policy.refuse_if_read_only(session, subject)
         rows = store.versions_of(session, subject)
         if not rows:
             raise SubjectNotFoundError(subject)
@@ -136,7 +130,7 @@ def set_config(registry: Registry, subject: str | None, update: dict[str, Any]) 
     if subject:
         validate_subject(subject)
     with write_session(registry.engine) as session:
-        _refuse_if_read_only(session, subject)
+        policy.refuse_if_read_only(session, subject)
         key = subject or GLOBAL
         merged = policy.merge_config_update(store.get_config(session, key), update)
         store.put_config(session, key, merged)
@@ -149,7 +143,7 @@ def set_config(registry: Registry, subject: str | None, update: dict[str, Any]) 
 def delete_config(registry: Registry, subject: str | None) -> dict[str, Any]:
     """Remove a subject's (or the global) config; returns what was removed."""
     with write_session(registry.engine) as session:
-        _refuse_if_read_only(session, subject)
+        policy.refuse_if_read_only(session, subject)
         key = subject or GLOBAL
         config = store.get_config(session, key)
         if config is None:

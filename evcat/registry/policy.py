@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from evcat.compat import CompatibilityLevel, parse_level
 from evcat.compat.base import LENIENT, STRICT
-from evcat.errors import InvalidModeError, UnprocessableError
+from evcat.errors import InvalidModeError, OperationNotPermittedError, UnprocessableError
 from evcat.registry import store
 from evcat.registry.contracts import metadata_problem, ruleset_problem
 from evcat.registry.models import GLOBAL
@@ -114,3 +114,15 @@ def effective_mode(session: Session, subject: str | None) -> str:
     if global_mode == READONLY_OVERRIDE or not subject:
         return global_mode
     return store.get_mode(session, subject) or global_mode
+
+
+def refuse_if_read_only(session: Session, subject: str | None, what: str = "") -> None:
+    """42205 when ``subject`` (or, without one, the registry) is READONLY or READONLY_OVERRIDE.
+
+    Every write path calls it inside its own transaction: registrations and deletes, and also
+    config, catalog apply, GDPR overlays, tag maps, retention policies and upcasters.
+    """
+    if effective_mode(session, subject) in (READONLY, READONLY_OVERRIDE):
+        target = f"Subject {subject}" if subject else "The registry"
+        suffix = f"; {what} refused" if what else ""
+        raise OperationNotPermittedError(f"{target} is in read-only mode{suffix}")

@@ -495,6 +495,10 @@ class Registry:
                 rows = list(latest.values())
             return [self._subject_version(session, row) for row in rows]
 
+    def refuse_if_read_only(self, session: Session, subject: str | None, what: str) -> None:
+        """42205 when ``subject`` (or the registry) is read-only: every write path asks."""
+        policy.refuse_if_read_only(session, subject, what)
+
     def effective_level(self, subject: str) -> str:
         with read_session(self.engine) as session:
             config = policy.effective_config(session, subject, self.settings.default_compatibility)

@@ -187,6 +187,10 @@ class UpcastService:
 
         ``event`` and ``to_version`` are as for ``prepare``.
         """
+        if event is not None:
+            # Before samples are validated: a read-only registry should cost nothing.
+            with read_session(self.registry.engine) as session:
+                self.registry.refuse_if_read_only(session, event, "upcaster registration")
         checked = self.prepare(document, event=event, to_version=to_version)
         return self.store_row(checked.row(), replace)
 
@@ -305,6 +309,7 @@ class UpcastService:
     def store_row(self, row: UpcasterRow, replace: bool) -> EdgeRecord:
         """Store an edge row; an existing edge between the same versions needs ``replace``."""
         with write_session(self.registry.engine) as session:
+            self.registry.refuse_if_read_only(session, row.event, "upcaster registration")
             return store_row_in(session, row, replace)
 
     def all_edges(self) -> list[EdgeRecord]:
@@ -327,6 +332,7 @@ class UpcastService:
 
     def delete(self, event: str, version: int, from_version: int) -> EdgeRecord:
         with write_session(self.registry.engine) as session:
+            self.registry.refuse_if_read_only(session, event, "upcaster deletion")
             rows = [
                 row
                 for row in store.edges_at(session, event, version)
@@ -352,6 +358,7 @@ class UpcastService:
                 [Problem("INVALID_POLICY", f"policy must be one of {POLICIES} or null", event)]
             )
         with write_session(self.registry.engine) as session:
+            self.registry.refuse_if_read_only(session, event, "upcast policy change")
             store.set_policy(session, event, policy)
 
 

@@ -48,7 +48,7 @@ def test_lineage_of_an_unknown_resource_is_a_404(client: httpx.Client) -> None:
 
 def test_catalog_document_holding_a_nul_names_the_field(client: httpx.Client) -> None:
     team = {"apiVersion": "evcat/v1", "kind": "Team", "id": "t", "name": "a\x00b"}
-    problem(apply(client, team), 422, "(request):1: name: holds a NUL character")
+    problem(apply(client, team), 400, "NUL", "at $.name")
     yaml = 'apiVersion: evcat/v1\nkind: Team\nid: t\nname: ok\ndescription: "x\\0"\n'
     answer = client.post("/v1/catalog/apply", content=yaml)
     problem(answer, 422, "(request):5: description: holds a NUL character")

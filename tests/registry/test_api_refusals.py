@@ -34,17 +34,17 @@ def test_two_references_with_one_name_are_42201(client: httpx.Client) -> None:
     refused(answer, 422, 42201, "'shop.Order' is given more than once")
 
 
-def test_reference_holding_a_nul_character_is_42201(client: httpx.Client) -> None:
+def test_reference_holding_a_nul_character_is_a_400_naming_it(client: httpx.Client) -> None:
     register(client, "address-value")
-    for reference in (
-        {"name": "shop.Order\x00", "subject": "address-value", "version": 1},
-        {"name": "shop.Order", "subject": "address-value\x00", "version": 1},
+    for reference, where in (
+        ({"name": "shop.Order\x00", "subject": "address-value", "version": 1}, "name"),
+        ({"name": "shop.Order", "subject": "address-value\x00", "version": 1}, "subject"),
     ):
         answer = client.post(
             "/compatibility/subjects/orders-value/versions",
             json=body(avro_record("Wrapper"), references=[reference]),
         )
-        refused(answer, 422, 42201, "NUL character")
+        refused(answer, 400, 400, "NUL", f"$.references[0].{where}")
 
 
 def test_reference_needs_a_name_and_an_integer_version(client: httpx.Client) -> None:

@@ -10,10 +10,7 @@ removing a property is safe depends on the model of the other side. Tuples (``pr
 from __future__ import annotations
 
 from enum import Enum
-from functools import lru_cache
 from typing import Any, NamedTuple
-
-import jsonschema_rs
 
 from evcat.compat.jsonschema.keywords import (
     Comparer,
@@ -24,6 +21,7 @@ from evcat.compat.jsonschema.keywords import (
     summary,
 )
 from evcat.formats.jsonschema.drafts import escape, join
+from evcat.formats.jsonschema.patterns import matcher
 
 
 class Model(Enum):
@@ -47,17 +45,10 @@ def _additional(schema: dict[str, Any]) -> Any:
     return schema.get("additionalProperties", schema.get("unevaluatedProperties", True))
 
 
-@lru_cache(maxsize=1024)
-def _pattern_validator(pattern: str) -> Any:
-    # The regex engine of jsonschema-rs has no catastrophic backtracking, unlike `re`.
-    return jsonschema_rs.validator_for({"pattern": pattern})
-
-
 def _matches(pattern: str, name: str) -> bool:
-    try:
-        return bool(_pattern_validator(pattern).is_valid(name))
-    except ValueError:
-        return False
+    # Linear time whatever the pattern: never `re`, never a backtracking engine.
+    match = matcher(pattern)
+    return match is not None and match(name)
 
 
 def _covering(schema: dict[str, Any], name: str) -> list[Any]:

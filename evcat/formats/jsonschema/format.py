@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
 
@@ -33,6 +32,7 @@ from evcat.formats.jsonschema.drafts import (
     join,
     subschemas,
 )
+from evcat.formats.jsonschema.patterns import pattern_problem
 
 if TYPE_CHECKING:
     from referencing._core import Resolver
@@ -165,15 +165,6 @@ def _meta_validate(document: Any, draft: Draft) -> None:
         raise _fail(f"{exc} (checked against the {draft.name} meta-schema)") from None
 
 
-@lru_cache(maxsize=4096)
-def _regex_is_valid(pattern: str) -> bool:
-    try:
-        jsonschema_rs.validator_for({"pattern": pattern})
-    except ValueError:
-        return False
-    return True
-
-
 def _registry(
     document: Any, draft: Draft, base_uri: str, dependencies: Mapping[str, ParsedSchema]
 ) -> Registry[Any]:
@@ -233,19 +224,18 @@ def _check_subschemas(model: JsonSchemaModel) -> None:
 
 def _check_patterns(node: dict[str, Any], path: str) -> None:
     pattern = node.get("pattern")
-    if isinstance(pattern, str) and not _regex_is_valid(pattern):
+    if isinstance(pattern, str) and (problem := pattern_problem(pattern)):
         raise _fail(
-            f"the regular expression {pattern!r} at '{join(path, 'pattern')}' is not "
-            "valid ECMA-262 syntax; fix or escape it"
+            f"the regular expression {pattern!r:.80} at '{join(path, 'pattern')}' {problem}; "
+            "fix or escape it"
         )
     patterns = node.get("patternProperties")
     if isinstance(patterns, dict):
         for key in patterns:
-            if not _regex_is_valid(key):
+            if problem := pattern_problem(key):
                 raise _fail(
-                    f"the regular expression {key!r} in "
-                    f"'{join(path, 'patternProperties')}' is not valid ECMA-262 "
-                    "syntax; fix or escape it"
+                    f"the regular expression {key!r:.80} in "
+                    f"'{join(path, 'patternProperties')}' {problem}; fix or escape it"
                 )
 
 

@@ -201,9 +201,16 @@ def run_children(compiled: CompiledEdge, data: Payload, ctx: UpcastContext) -> l
             children.append(((item.event_type, item.version), dict(item.data)))
         return children
     out: list[Child] = []
-    for child in compiled.children:
-        if child.when is not None and not child.when.run(data):
-            continue
+    for position, child in enumerate(compiled.children):
+        try:
+            if child.when is not None and not child.when.run(data):
+                continue
+        except DATA_ERRORS as error:
+            raise UpcastFailed(
+                f"{compiled.edge.label()} emit #{position} when failed: {error}",
+                event_type=ctx.event_type,
+                version=ctx.source_version,
+            ) from error
         payload = dict(data)
         child.transform(payload, ctx)
         out.append((child.node, payload))

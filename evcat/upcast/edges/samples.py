@@ -21,9 +21,9 @@ from typing import Any
 
 import fastavro
 import fastavro.utils
-import jsonschema
 
 from evcat.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.formats.jsonschema import patterns as jsonschema_patterns
 from evcat.upcast.codecs.protobuf import fill_message, message_class, message_to_dict
 from evcat.upcast.codecs.resolution import named_types
 from evcat.upcast.shapes.model import NUMBERS
@@ -264,13 +264,27 @@ def _hypothesis_json(document: Any, count: int) -> Iterator[Any]:
     return iter(drawn[:count])
 
 
+def _has_patterns(document: Any) -> bool:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "pattern" in node or "patternProperties" in node:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 def _json(parsed: ParsedSchema, count: int, seed: int) -> list[Any]:
     model = parsed.model
-    validator_class = jsonschema.validators.validator_for(model.document)
-    validator = validator_class(model.document, registry=model.registry)
+    validator = jsonschema_patterns.validator(model)
     shape = shape_of(parsed).shape
     rng = random.Random(seed)
-    candidates = list(_hypothesis_json(model.document, count))
+    # hypothesis-jsonschema matches patterns with `re`, which backtracks: not on user patterns.
+    drawn = [] if _has_patterns(model.document) else list(_hypothesis_json(model.document, count))
+    candidates = drawn
     while len(candidates) < count:
         candidates.append(_shape_value(shape, rng, 0, None))
     candidates += [_shape_value(shape, rng, 0, v) for v in range(BOUNDARY_VARIANTS)]

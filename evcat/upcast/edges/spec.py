@@ -34,6 +34,7 @@ from typing import Any
 import orjson
 import yaml
 
+from evcat import yamlsafe
 from evcat.upcast.errors import Problem, SpecError
 from evcat.upcast.ops.base import Op
 from evcat.upcast.ops.catalogue import parse_ops
@@ -132,7 +133,7 @@ class UpcasterSpec:
 def load_document(text: str | bytes) -> Any:
     """A YAML or JSON document (JSON is YAML); raises ``SpecError`` when it does not parse."""
     try:
-        return yaml.safe_load(text)
+        return yamlsafe.load(text)
     except yaml.YAMLError as error:
         raise SpecError([Problem("INVALID_DOCUMENT", f"not YAML or JSON: {error}")]) from None
 

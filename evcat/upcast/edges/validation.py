@@ -21,9 +21,9 @@ from typing import Any
 
 import fastavro
 import fastavro.validation
-import jsonschema
 
 from evcat.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.formats.jsonschema import patterns as jsonschema_patterns
 from evcat.upcast.codecs.jsonio import jsonable
 from evcat.upcast.codecs.protobuf import fill_message, message_class
 from evcat.upcast.edges.compile import CompiledEdge, compile_downcast, compile_edge, run_children
@@ -73,14 +73,11 @@ def output_checker(schema: ParsedSchema) -> Callable[[Any], str | None]:
 
         return avro_check
     if schema.schema_type == JSON:
-        model = schema.model
-        validator = jsonschema.validators.validator_for(model.document)(
-            model.document, registry=model.registry
-        )
+        validator = jsonschema_patterns.validator(schema.model)
 
         def json_check(payload: Any) -> str | None:
-            error = jsonschema.exceptions.best_match(validator.iter_errors(payload))
-            return None if error is None else f"{error.json_path}: {error.message}"[:500]
+            error = jsonschema_patterns.first_error(validator, payload)
+            return None if error is None else error[:500]
 
         return json_check
     if schema.schema_type == PROTOBUF:
@@ -114,21 +111,31 @@ def missing_fields(payload: Any, shape: Shape, prefix: str = "") -> list[str]:
     return missing
 
 
-def _coverage(outputs: list[Any], shape: Shape) -> dict[str, float]:
-    """Per top-level field: the share of outputs holding a value (not null, not the default)."""
-    holder = record_of(shape)
-    if holder is None or not outputs:
-        return {}
-    result = {}
-    for name, each in holder.fields.items():
-        held = 0
-        for out in outputs:
+@dataclass
+class _Coverage:
+    """Per top-level field of one target: how many outputs held a value (not null, not the
+    default). Counted as outputs arrive, so no output is kept: each may be large."""
+
+    shape: Shape
+    outputs: int = 0
+    held: dict[str, int] = field(default_factory=dict)
+
+    def add(self, out: Any) -> None:
+        self.outputs += 1
+        holder = record_of(self.shape)
+        if holder is None:
+            return
+        for name, each in holder.fields.items():
             value = out.get(name) if isinstance(out, dict) else None
             if value is None or (each.has_default and value == each.default):
                 continue
-            held += 1
-        result[name] = round(held / len(outputs), 4)
-    return result
+            self.held[name] = self.held.get(name, 0) + 1
+
+    def shares(self) -> dict[str, float]:
+        holder = record_of(self.shape)
+        if holder is None or not self.outputs:
+            return {}
+        return {name: round(self.held.get(name, 0) / self.outputs, 4) for name in holder.fields}
 
 
 def _run(compiled: CompiledEdge, payload: Any) -> list[tuple[NodeKey, Any]]:
@@ -154,7 +161,7 @@ def validate_edge(
     checkers = {node: output_checker(index.parsed(node)) for node in edge.targets}
     inputs = samples(index.parsed(edge.source), count, seed)
     report.sample_count = len(inputs)
-    outputs: dict[NodeKey, list[Any]] = {node: [] for node in edge.targets}
+    outputs = {node: _Coverage(index.shape(node).shape) for node in edge.targets}
 
     def fail(sample: Any, error: str, **extra: Any) -> None:
         report.passed = False
@@ -181,7 +188,7 @@ def validate_edge(
             fail(sample, "two runs gave different outputs", code="NONDETERMINISTIC")
             continue
         for node, out in results:
-            outputs[node].append(out)
+            outputs[node].add(out)
             error = checkers[node](out)
             if error is not None:
                 missing = missing_fields(out, index.shape(node).shape)
@@ -198,7 +205,7 @@ def validate_edge(
     for node in edge.targets:
         report.coverage |= {
             f"{node[0]}@{node[1]}:{k}" if len(edge.targets) > 1 else k: v
-            for k, v in _coverage(outputs[node], index.shape(node).shape).items()
+            for k, v in outputs[node].shares().items()
         }
     return report
 

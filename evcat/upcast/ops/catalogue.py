@@ -10,6 +10,7 @@ from evcat.upcast.ops.base import EventDropped, Op, OpArgumentError, OpFn
 from evcat.upcast.ops.context import UpcastContext
 from evcat.upcast.ops.convert import CONVERT_OPS
 from evcat.upcast.ops.each import EACH_OPS
+from evcat.upcast.ops.expr.limits import start_event
 from evcat.upcast.ops.fields import FIELD_OPS, Drop, Select
 from evcat.upcast.ops.static import CheckContext, Conformance
 from evcat.upcast.ops.values import VALUE_OPS, SetDefault
@@ -109,9 +110,10 @@ def _unrolled(
 
     A ``try`` costs nothing until something raises (CPython 3.11+), so the failing
     operation's position is known without counting on every event: a third faster than a
-    loop that keeps an index, and this runs once per event per edge.
+    loop that keeps an index, and this runs once per event per edge. Each run starts the
+    event's budget afresh (``expr_limits``).
     """
-    lines = ["def run(data, ctx):"]
+    lines = ["def run(data, ctx):", "    start_event()"]
     for index in range(len(functions)):
         lines += [
             "    try:",
@@ -119,10 +121,8 @@ def _unrolled(
             "    except DATA_ERRORS as error:",
             f"        raise failed({index}, error, ctx) from error",
         ]
-    if not functions:
-        lines.append("    pass")
     namespace: dict[str, Any] = {f"f{i}": function for i, function in enumerate(functions)}
-    namespace.update(DATA_ERRORS=DATA_ERRORS, failed=failed)
+    namespace.update(DATA_ERRORS=DATA_ERRORS, failed=failed, start_event=start_event)
     exec("\n".join(lines), namespace)  # our own source: names and positions only
     run: Transform = namespace["run"]
     return run

@@ -24,6 +24,7 @@ from typing import Any
 from evcat.upcast.errors import Problem
 from evcat.upcast.ops.base import Op, OpArgumentError, OpFn, mapping, path_arg
 from evcat.upcast.ops.context import UpcastContext
+from evcat.upcast.ops.expr.limits import charge_steps
 from evcat.upcast.ops.static import CheckContext
 from evcat.upcast.paths import MISSING, Path, getter, putter, show
 from evcat.upcast.shapes.model import ANY, Shape, record_of
@@ -197,6 +198,7 @@ class ForEach(Op):
         def for_each(data: dict[str, Any], ctx: UpcastContext) -> None:
             value = read(data)
             if value.__class__ is list:
+                charge_steps(len(value) * len(functions))
                 out: list[Any] = []
                 append = out.append
                 item: Any = None
@@ -217,6 +219,7 @@ class ForEach(Op):
                     raise failed(error, f"[{at}]", item, ctx) from error
                 place(data, out)
             elif isinstance(value, Mapping):
+                charge_steps(len(value) * len(functions))
                 values: dict[Any, Any] = {}
                 key: Any = None
                 try:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from evcat.upcast.ops.expr.functions import FORBIDDEN, FUNCTIONS, NONDETERMINISTIC
+from evcat.upcast.ops.expr.limits import bounded, charge_steps, check_list_size, check_string_size
 from evcat.upcast.ops.expr.parse import ExprError, Node, parse
 from evcat.upcast.paths import MISSING, Path, getter
 
@@ -99,7 +100,11 @@ def _add(left: Any, right: Any) -> Any:
     # chosen by the data rather than bounded by the expression.
     if isinstance(left, str) != isinstance(right, str):
         raise TypeError(f"cannot add {kind_of(left)} and {kind_of(right)}")
-    return left + right
+    if left.__class__ is str:
+        check_string_size(len(left) + len(right), "'+'")
+    elif left.__class__ is list and right.__class__ is list:
+        check_list_size(len(left) + len(right), "'+'")
+    return bounded(left + right, "'+'")
 
 
 def _numeric_only(name: str, function: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
@@ -112,12 +117,19 @@ def _numeric_only(name: str, function: Callable[[Any, Any], Any]) -> Callable[[A
     return apply
 
 
+def _bounded(name: str, function: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    what = f"'{name}'"
+    return lambda left, right: bounded(function(left, right), what)
+
+
 class _Compiler:
     def __init__(self, fields: FieldKinds | None) -> None:
         self.fields = fields
         self.reads: list[Path] = []
+        self.nodes = 0
 
     def compile(self, node: Node) -> tuple[Fn, str]:
+        self.nodes += 1
         method = getattr(self, f"_{node.kind}")
         result: tuple[Fn, str] = method(node)
         return result
@@ -148,7 +160,7 @@ class _Compiler:
 
     def _list(self, node: Node) -> tuple[Fn, str]:
         items = [self.compile(arg)[0] for arg in node.args]
-        return (lambda env: [item(env) for item in items]), "list"
+        return (lambda env: bounded([item(env) for item in items], "a list")), "list"
 
     def _index(self, node: Node) -> tuple[Fn, str]:
         target = self.compile(node.args[0])[0]
@@ -188,10 +200,11 @@ class _Compiler:
         arguments = [fn for fn, _ in compiled]
         impl = function.impl
         kind = function.kind if function.kind != "arg" else _common([k for _, k in compiled])
+        what = f"{name}()"
         if len(arguments) == 1:
             only = arguments[0]
-            return (lambda env: impl(only(env))), kind
-        return (lambda env: impl(*[argument(env) for argument in arguments])), kind
+            return (lambda env: bounded(impl(only(env)), what)), kind
+        return (lambda env: bounded(impl(*[argument(env) for argument in arguments]), what)), kind
 
     def _unary(self, node: Node) -> tuple[Fn, str]:
         operand, kind = self.compile(node.args[0])
@@ -208,7 +221,9 @@ class _Compiler:
     def _binary(self, node: Node) -> tuple[Fn, str]:
         (left, left_kind), (right, right_kind) = (self.compile(arg) for arg in node.args)
         symbol: str = node.value
-        function = _add if symbol == "+" else _numeric_only(symbol, _ARITHMETIC[symbol])
+        function = (
+            _add if symbol == "+" else _bounded(symbol, _numeric_only(symbol, _ARITHMETIC[symbol]))
+        )
         if symbol == "+" and left_kind == right_kind == "string":
             kind = "string"
         elif symbol == "/":
@@ -259,6 +274,13 @@ def compile_expression(text: object, fields: FieldKinds | None = None) -> Expres
     """Parse and compile; raises ``ExprError`` (with a problem code) on anything refused."""
     tree = parse(text)
     compiler = _Compiler(fields)
-    run, kind = compiler.compile(tree)
+    root, kind = compiler.compile(tree)
     assert isinstance(text, str)
+    nodes = compiler.nodes
+
+    def run(env: Env) -> Any:
+        # Charged by size, not measured by clock: the same event costs the same everywhere.
+        charge_steps(nodes)
+        return root(env)
+
     return Expression(text, run, kind, tuple(dict.fromkeys(compiler.reads)), tree)

@@ -1,7 +1,8 @@
 """The functions ``derive`` expressions may call: pure, deterministic and cheap.
 
-Each costs time linear in its arguments. Conversions that could build unbounded values from
-small inputs (``int`` of ``1e999999``) are refused at run time instead.
+Each costs time linear in its arguments. Those whose result can outgrow their arguments
+(``replace``, ``join``, ``concat``, ``split``, conversions such as ``int`` of ``1e999999``)
+check the size of the result before building it (``expr_limits``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-# Integers beyond this many decimal digits are refused: far past any real payload value.
-MAX_INT_DIGITS = 400
+from evcat.limits import current
+from evcat.upcast.ops.expr.limits import check_list_size, check_number, check_string_size
 
 NONDETERMINISTIC = frozenset(
     {
@@ -78,26 +79,35 @@ def _text(value: Any, name: str) -> str:
 
 
 def _to_int(value: Any) -> int:
+    digits = current().expr_max_digits
     if isinstance(value, Decimal | float):
         if isinstance(value, Decimal) and not value.is_finite():
             raise ValueError("int() of a non-finite decimal")
-        if Decimal(value).copy_abs() >= Decimal(10) ** MAX_INT_DIGITS:
-            raise ValueError("int() of a value with too many digits")
+        if Decimal(value).copy_abs() >= Decimal(10) ** digits:
+            raise ValueError(
+                f"int() of a value with too many digits (over {digits}, EVCAT_EXPR_MAX_DIGITS)"
+            )
         return int(value)
-    if isinstance(value, str) and len(value.strip()) > MAX_INT_DIGITS:
-        raise ValueError("int() of a string with too many digits")
+    if isinstance(value, str) and len(value.strip()) > digits:
+        raise ValueError(
+            f"int() of a string with too many digits (over {digits}, EVCAT_EXPR_MAX_DIGITS)"
+        )
     return int(value)
 
 
 def _to_decimal(value: Any) -> Decimal:
     if isinstance(value, float):
         return Decimal(repr(value))
+    if isinstance(value, str):
+        # A decimal's text is at most its digits, its exponent and a few marks.
+        check_string_size(len(value), "decimal()")
     try:
         result = Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"decimal() cannot read {value!r}") from None
+        raise ValueError(f"decimal() cannot read {value!r:.40}") from None
     if not result.is_finite():
-        raise ValueError(f"decimal() of a non-finite value {value!r}")
+        raise ValueError(f"decimal() of a non-finite value {value!r:.40}")
+    check_number(result, "decimal()")
     return result
 
 
@@ -125,17 +135,42 @@ def _coalesce(*values: Any) -> Any:
 
 
 def _split(value: Any, separator: Any = None, limit: Any = -1) -> list[str]:
-    return _text(value, "split").split(separator, limit)
+    most = current().expr_max_list
+    if not isinstance(limit, int):
+        raise TypeError("split() needs a whole number as its limit")
+    if limit < 0 or limit > most:
+        limit = most  # one piece more than allowed is enough to know the list is too long
+    pieces = _text(value, "split").split(separator, limit)
+    check_list_size(len(pieces), "split()")
+    return pieces
+
+
+def _joined(parts: list[str], separator: str, what: str) -> str:
+    size = sum(map(len, parts)) + len(separator) * max(len(parts) - 1, 0)
+    check_string_size(size, what)
+    return separator.join(parts)
 
 
 def _join(values: Any, separator: Any = "") -> str:
     if not isinstance(values, list):
         raise TypeError("join() needs a list")
-    return _text(separator, "join").join(_to_str(item) for item in values)
+    return _joined([_to_str(item) for item in values], _text(separator, "join"), "join()")
+
+
+def _concat(*values: Any) -> str:
+    return _joined([_to_str(value) for value in values], "", "concat()")
+
+
+def _replace(value: Any, old: Any, new: Any) -> str:
+    text, old, new = _text(value, "replace"), _text(old, "replace"), _text(new, "replace")
+    if len(new) > len(old):
+        check_string_size(len(text) + text.count(old) * (len(new) - len(old)), "replace()")
+    return text.replace(old, new)
 
 
 def _round(value: Any, digits: Any = 0) -> Any:
-    if not isinstance(digits, int) or not -MAX_INT_DIGITS < digits < MAX_INT_DIGITS:
+    most = current().expr_max_digits
+    if not isinstance(digits, int) or not -most < digits < most:
         raise ValueError("round() needs a small whole number of digits")
     result = round(value, digits)
     return int(result) if digits == 0 and not isinstance(result, Decimal) else result
@@ -170,9 +205,9 @@ FUNCTIONS: dict[str, Function] = {
     "strip": Function(lambda v: _text(v, "strip").strip(), 1, 1, "string"),
     "split": Function(_split, 1, 3, "list"),
     "join": Function(_join, 1, 2, "string"),
-    "concat": Function(lambda *v: "".join(_to_str(x) for x in v), 1, 16, "string"),
+    "concat": Function(_concat, 1, 16, "string"),
     "coalesce": Function(_coalesce, 1, 16, "arg"),
-    "replace": Function(lambda v, a, b: _text(v, "replace").replace(a, b), 3, 3, "string"),
+    "replace": Function(_replace, 3, 3, "string"),
     "startswith": Function(lambda v, p: _text(v, "startswith").startswith(p), 2, 2, "boolean"),
     "endswith": Function(lambda v, p: _text(v, "endswith").endswith(p), 2, 2, "boolean"),
     "substr": Function(lambda v, a, b=None: _text(v, "substr")[a:b], 2, 3, "string"),

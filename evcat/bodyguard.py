@@ -1,0 +1,196 @@
+"""Request bodies read with a deadline and a size bound, and refused when storage cannot hold
+their text, before any route sees them.
+
+A client that sends its body one byte a second would otherwise hold a worker task for as
+long as it likes; so the whole body must arrive within ``body_read_timeout`` seconds (408).
+JSON allows text no database stores: ``\\u0000`` (PostgreSQL refuses NUL in text) and a
+lone UTF-16 surrogate such as ``\\ud800`` (not encodable as UTF-8, which SQLite and
+PostgreSQL need). Both are refused here with a 400 that says where, for every route, instead
+of failing in the database as a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from evcat.errors import PROBLEM_MEDIA_TYPE, problem
+
+_ESCAPE = re.compile(rb"(\\+)u([0-9a-fA-F]{4})")
+_HIGH = range(0xD800, 0xDC00)
+_LOW = range(0xDC00, 0xE000)
+
+
+def text_problem(body: bytes) -> str | None:
+    """Why ``body`` holds text no store can keep (NUL, lone surrogates), or None.
+
+    The reason names the JSON path of the value when the body is JSON, else the byte offset.
+    """
+    reason = _raw_problem(body)
+    if reason is None:
+        return None
+    where = _json_path_of_bad_text(body)
+    return reason if where is None else f"{reason.split(' at offset ')[0]} at {where}; remove it"
+
+
+def _json_path_of_bad_text(body: bytes) -> str | None:
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    stack: list[tuple[Any, str]] = [(document, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str) and _unstorable(value):
+            return path
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _unstorable(key):
+                    return f"{path} (a key)"
+                stack.append((item, f"{path}.{key}"))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
+    return None
+
+
+def _unstorable(text: str) -> bool:
+    return "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _raw_problem(body: bytes) -> str | None:
+    nul = body.find(b"\x00")
+    if nul >= 0:
+        return f"the body holds a NUL byte at offset {nul}; remove it"
+    if b"\\u" not in body:
+        return None
+    pending_high = -1  # where a high surrogate's low half must start
+    for match in _ESCAPE.finditer(body):
+        if len(match.group(1)) % 2 == 0:
+            continue  # an escaped backslash followed by the letter u: plain text
+        code = int(match.group(2), 16)
+        at = match.end() - 6
+        if pending_high >= 0:
+            if at == pending_high and code in _LOW:
+                pending_high = -1
+                continue
+            return _lone(pending_high - 6)
+        if code == 0:
+            return f"the body holds \\u0000 (NUL) at offset {at}; remove it"
+        if code in _HIGH:
+            pending_high = match.end()
+        elif code in _LOW:
+            return _lone(at)
+    return None if pending_high < 0 else _lone(pending_high - 6)
+
+
+def _lone(where: int) -> str:
+    return (
+        f"the body holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff) at offset "
+        f"{where}; send the character itself, or a complete surrogate pair"
+    )
+
+
+def _has_body(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return value.strip() not in (b"0", b"")
+        if name == b"transfer-encoding":
+            return True
+    return False
+
+
+class BodyGuard:
+    """ASGI middleware: reads each request body within a deadline and a size, checks its text,
+    then hands the route the whole body at once."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, read_timeout: float) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.read_timeout = read_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _has_body(scope):
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await asyncio.wait_for(self._read(receive), self.read_timeout)
+        except TimeoutError:
+            await _refuse(
+                scope,
+                send,
+                408,
+                f"The request body did not arrive within {self.read_timeout:g} seconds "
+                "(EVCAT_BODY_READ_TIMEOUT); send it at once",
+                close=True,
+            )
+            return
+        except _TooLarge:
+            await _refuse(
+                scope,
+                send,
+                413,
+                f"Request body is larger than {self.max_bytes} bytes (EVCAT_MAX_REQUEST_BYTES); "
+                "send a smaller body or split it",
+                close=True,
+            )
+            return
+        if body is None:
+            return  # the client went away
+        reason = text_problem(body)
+        if reason is not None:
+            await _refuse(scope, send, 400, f"Request body refused: {reason}")
+            return
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise _TooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _refuse(
+    scope: Scope, send: Send, status: int, message: str, *, close: bool = False
+) -> None:
+    """The error in the shape of the route: a problem on ``/v1``, Confluent's elsewhere."""
+    body: dict[str, Any]
+    if scope["path"].startswith("/v1/"):
+        body, media = problem(status, status, message), PROBLEM_MEDIA_TYPE
+    else:
+        body, media = (
+            {"error_code": status, "message": message},
+            "application/vnd.schemaregistry.v1+json",
+        )
+    data = orjson.dumps(body)
+    headers = [(b"content-type", media.encode()), (b"content-length", str(len(data)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
