@@ -2,59 +2,46 @@
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.responses import HTMLResponse
 from starlette.types import ASGIApp
 from swagger_ui_bundle import swagger_ui_path
 
 from evcat import __version__, limits
-from evcat.auth.middleware import AuthMiddleware
-from evcat.auth.policy import OwnerIndex
-from evcat.auth.state import AuthState
-from evcat.bodyguard import BodyGuard
 from evcat.catalog.api import router as catalog_router
-from evcat.catalog.ownership import subjects_by_team
-from evcat.catalog.service import Catalog
 from evcat.db import make_engine
-from evcat.errors import PROBLEM_MEDIA_TYPE, EvcatError, problem
 from evcat.gdpr.api import router as gdpr_router
+from evcat.http.context import StaticFilesRoute, record_route
+from evcat.http.error_types import router as error_types_router
+from evcat.http.problems import ErrorRenderer, install_exception_handlers
+from evcat.http.stack import Wiring, build_stack
 from evcat.registry import v1
 from evcat.registry.api import ConfluentApi
 from evcat.registry.http import ConfluentRouter
 from evcat.registry.service import Registry
-from evcat.settings import Settings, is_loopback, no_auth_warning
+from evcat.settings import Settings
 from evcat.upcast.api import router as upcast_router
+from evcat.web.routes import error_html
 from evcat.web.routes import install as install_website
 
-log = logging.getLogger(__name__)
 
-
-def _error(request: Request, status: int, code: int, message: str) -> JSONResponse:
-    """Confluent's error shape, or an RFC 7807 problem on evcat's own ``/v1`` routes."""
-    if request.url.path.startswith("/v1/"):
-        return JSONResponse(
-            problem(status, code, message), status_code=status, media_type=PROBLEM_MEDIA_TYPE
-        )
-    return JSONResponse(
-        {"error_code": code, "message": message},
-        status_code=status,
-        media_type="application/vnd.schemaregistry.v1+json",
-    )
-
-
-def create_fastapi(registry: Registry) -> FastAPI:
-    """evcat's own routes (``/v1/...``, the website); errors keep Confluent's shape."""
+def create_fastapi(registry: Registry, errors: ErrorRenderer) -> FastAPI:
+    """evcat's own routes (``/v1/...``, the website); errors go through ``errors``."""
     # The interactive docs load Swagger UI from the installed package, never from a CDN: the
     # registry often runs where browsers cannot reach the internet.
-    app = FastAPI(title="evcat", version=__version__, docs_url=None, redoc_url=None)
-    app.mount("/docs-static", StaticFiles(directory=swagger_ui_path), name="docs-static")
+    app = FastAPI(
+        title="evcat",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(record_route)],
+    )
+    app.mount(
+        "/docs-static",
+        StaticFilesRoute(directory=swagger_ui_path, route="/docs-static"),
+        name="docs-static",
+    )
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
@@ -68,27 +55,13 @@ def create_fastapi(registry: Registry) -> FastAPI:
 
     app.state.registry = registry
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(
-            request, exc.status_code, exc.status_code, f"HTTP {exc.status_code} {exc.detail}"
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
-        )
-        return _error(request, 422, 422, f"Invalid request: {problems}")
-
-    @app.exception_handler(EvcatError)
-    async def domain_error(request: Request, exc: EvcatError) -> JSONResponse:
-        return _error(request, exc.status, exc.error_code, exc.message)
+    install_exception_handlers(app, errors)
 
     app.include_router(v1.router)
     app.include_router(catalog_router)
     app.include_router(gdpr_router)
     app.include_router(upcast_router)
+    app.include_router(error_types_router)
     install_website(app)
 
     @app.get("/health/live", include_in_schema=False)
@@ -108,27 +81,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
 
         upgrade(settings.db_url)
     registry = Registry(make_engine(settings.db_url), settings)
-    router = ConfluentRouter(create_fastapi(registry), settings.max_request_bytes)
+    errors = ErrorRenderer(html_page=error_html)
+    router = ConfluentRouter(create_fastapi(registry, errors), settings.max_request_bytes, errors)
     ConfluentApi(registry).install(router)
-    # Sign-in comes first: a request that may not be served never has its body read.
-    guarded: ASGIApp = BodyGuard(
-        router, max_bytes=settings.max_request_bytes, read_timeout=settings.body_read_timeout
-    )
-    if settings.auth_config is None:
-        if not is_loopback(settings.host):
-            log.warning(no_auth_warning(settings.host))
-        return guarded
-    return AuthMiddleware(guarded, auth_state(settings.auth_config, registry))
-
-
-def auth_state(path: Path, registry: Registry) -> AuthState:
-    """The auth file at ``path``, resolving ``owned_by`` teams through the catalog."""
-    catalog = Catalog(registry)
-    return AuthState(
-        path,
-        OwnerIndex(lambda: subjects_by_team(catalog)),
-        lambda schema_id: [s for s, _ in registry.versions_of_schema(schema_id)],
-    )
+    return build_stack(router, Wiring(settings, errors, registry))
 
 
 def app_from_env() -> ASGIApp:

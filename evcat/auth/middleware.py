@@ -12,10 +12,11 @@ dictionary lookups before the app sees it. In order:
 6. The permission table names the operation and resource; the bindings must grant it: else
    401 for anonymous requests (so browsers and clients ask for credentials), 403 otherwise.
 
-The verified principal is then in ``scope["state"]["principal"]`` (``request.state.principal``;
-``evcat.auth.principal.principal_of(scope)``) for the audit trail and the handlers. A refused
-sign-in leaves a ``RefusedSignIn`` in ``scope["state"]["refused_sign_in"]`` for outer layers,
-and is passed to every coroutine in ``AuthMiddleware.listeners``.
+The verified principal is then ``context_of(scope).principal`` (``evcat.http.context``; None
+for anonymous requests) for the audit trail and the handlers. A refused sign-in leaves a
+``RefusedSignIn`` in ``scope["state"]["refused_sign_in"]`` for outer layers, and is passed to
+every coroutine in ``AuthMiddleware.listeners``. Refusals go through the one error renderer,
+in the shape of the request's route family.
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from evcat.auth.credentials import Refused
 from evcat.auth.limits import RateLimiter, SignInThrottle, retry_after
 from evcat.auth.permissions import Permission, permission
-from evcat.auth.principal import ANONYMOUS, REFUSED_KEY, STATE_KEY, Principal
-from evcat.auth.refusals import send_refusal
+from evcat.auth.principal import ANONYMOUS, REFUSED_KEY, Principal
 from evcat.auth.state import AuthState
 from evcat.errors import (
     ForbiddenError,
@@ -39,6 +39,8 @@ from evcat.errors import (
     SignInThrottledError,
     UnauthorizedError,
 )
+from evcat.http.context import context_of
+from evcat.http.problems import ErrorRenderer
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +64,10 @@ SignInListener = Callable[[Scope, RefusedSignIn], Awaitable[None]]
 class AuthMiddleware:
     """Authentication, rate limits and authorization in front of ``app``."""
 
-    def __init__(self, app: ASGIApp, state: AuthState) -> None:
+    def __init__(self, app: ASGIApp, state: AuthState, errors: ErrorRenderer) -> None:
         self.app = app
         self.state = state
+        self.errors = errors
         self.throttle = SignInThrottle()
         self.limiter = RateLimiter()
         self.listeners: list[SignInListener] = []
@@ -80,17 +83,17 @@ class AuthMiddleware:
             return
         active = self.state.current()
         config = active.config
-        client = scope.get("client")
-        address = client[0] if client else ""
+        context = context_of(scope)
+        address = context.client
         authorization, identity = _credentials(scope, config.identity_header)
         proxied = bool(config.trusted_proxies) and _among(address, config.trusted_proxies)
         if proxied:
-            address = _forwarded_client(scope, address, config.trusted_proxies)
+            address = context.client = _forwarded_client(scope, address, config.trusted_proxies)
         raw: bytes = scope.get("raw_path") or path.encode()
         needed = permission(scope["method"], raw, path, scope["query_string"])
         blocked = self.throttle.blocked_for(address)
         if blocked:
-            await _too_many(send, needed, SignInThrottledError(retry_after(blocked)))
+            await self.errors.send(send, SignInThrottledError(retry_after(blocked)), context.family)
             return
         if needed.open:
             await self.app(scope, receive, send)
@@ -108,7 +111,7 @@ class AuthMiddleware:
                     principal = await authenticator.verify(key, authorization)
                 except Refused as error:
                     await self._refused_sign_in(scope, address, str(error))
-                    await send_refusal(send, needed.family, UnauthorizedError(), [])
+                    await self.errors.send(send, UnauthorizedError(), context.family)
                     return
         limits = config.rate_limits
         limit = (
@@ -118,18 +121,15 @@ class AuthMiddleware:
             bucket = principal.name if principal.signed_in else "@" + address
             wait = self.limiter.wait_for(bucket, limit)
             if wait:
-                await _too_many(send, needed, RateLimitedError(retry_after(wait)))
+                await self.errors.send(send, RateLimitedError(retry_after(wait)), context.family)
                 return
         allowed = active.authorizer.quick(principal, needed)
         if allowed is None:
             allowed = await active.authorizer.decide(principal, needed)
         if not allowed:
-            await self._deny(send, principal, needed)
+            await self.errors.send(send, _refusal(principal, needed), context.family)
             return
-        state = scope.get("state")
-        if state is None:
-            state = scope["state"] = {}
-        state[STATE_KEY] = principal
+        context.principal = principal.verified
         await self.app(scope, receive, send)
 
     def _proxy_principal(self, name: str) -> Principal:
@@ -152,21 +152,12 @@ class AuthMiddleware:
         for listener in self.listeners:
             await listener(scope, event)
 
-    @staticmethod
-    async def _deny(send: Send, principal: Principal, needed: Permission) -> None:
-        if not principal.signed_in:
-            await send_refusal(send, needed.family, UnauthorizedError(), [])
-            return
-        error = ForbiddenError(
-            principal.describe(), needed.operation.value, needed.resource.describe()
-        )
-        await send_refusal(send, needed.family, error, [])
 
-
-async def _too_many(
-    send: Send, needed: Permission, error: RateLimitedError | SignInThrottledError
-) -> None:
-    await send_refusal(send, needed.family, error, [(b"retry-after", error.retry_after.encode())])
+def _refusal(principal: Principal, needed: Permission) -> UnauthorizedError | ForbiddenError:
+    """Anonymous requests are asked for credentials; signed-in ones are told what they lack."""
+    if not principal.signed_in:
+        return UnauthorizedError()
+    return ForbiddenError(principal.describe(), needed.operation.value, needed.resource.describe())
 
 
 def _credentials(scope: Scope, identity_header: str | None) -> tuple[bytes | None, str | None]:
@@ -198,8 +189,8 @@ def _forwarded_client(
     proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...],
 ) -> str:
     """The client a trusted proxy forwarded for: the right-most ``X-Forwarded-For`` entry that
-    is not itself a trusted proxy. ``scope["client"]`` is set to it, so logs and the audit
-    trail see the real client."""
+    is not itself a trusted proxy. ``scope["client"]`` and the request context are set to it,
+    so logs and the audit trail see the real client."""
     headers: list[tuple[bytes, bytes]] = scope["headers"]
     for name, value in headers:
         if name == b"x-forwarded-for":

@@ -17,7 +17,6 @@ from urllib.parse import parse_qs, unquote
 from evcat.auth.roles import Operation
 
 ResourceKind = Literal["Subject", "Schema", "Global"]
-Family = Literal["confluent", "v1", "website", "other"]
 
 R, W, D = Operation.READ, Operation.WRITE, Operation.DELETE
 CONFIG, MODE = Operation.ALTER_CONFIG, Operation.ALTER_MODE
@@ -60,11 +59,11 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Permission:
-    """What a request needs: an operation on a resource, and how to refuse it."""
+    """What a request needs: an operation on a resource (``template``: the row that said so,
+    empty when no row matched)."""
 
     operation: Operation
     resource: Resource
-    family: Family
     template: str
     open: bool = False
 
@@ -144,6 +143,8 @@ def _v1() -> list[Rule]:
         "/v1/events/{event}/ancestors",
         "/v1/upcast/problems",
         "/v1/events/{event}/upcast-policy",
+        "/v1/errors",
+        "/v1/errors/{code}",
     ]
     return [
         *(Rule("GET", path, R) for path in reads),
@@ -241,17 +242,6 @@ _OWN = _index(V1_RULES + OTHER_RULES)
 _OPEN_PREFIX = "/health/"
 
 
-def _family(path: str) -> Family:
-    if path.startswith("/v1/"):
-        return "v1"
-    if path == "/catalog" or path.startswith("/catalog/"):
-        return "website"
-    return "confluent" if path.split("/", 2)[1] in _CONFLUENT_FIRST else "other"
-
-
-_CONFLUENT_FIRST = frozenset(first for _method, first in _CONFLUENT)
-
-
 _CACHE: dict[tuple[str, bytes, bytes], Permission] = {}
 _CACHE_ENTRIES = 8192
 _CACHED_LENGTH = 512
@@ -278,22 +268,21 @@ def permission(method: str, raw_path: bytes, path: str, query: bytes) -> Permiss
 def _permission(method: str, raw_path: str, path: str, query: bytes) -> Permission:
     method = "GET" if method in ("HEAD", "OPTIONS") else method
     if method == "GET" and (path == "/" or path.startswith(_OPEN_PREFIX)):
-        return Permission(Operation.READ, GLOBAL, "confluent", path, open=True)
+        return Permission(Operation.READ, GLOBAL, path, open=True)
     raw_parts = raw_path.strip("/").split("/") if raw_path.strip("/") else [""]
     found = _lookup(_CONFLUENT, method, [unquote(part) for part in raw_parts])
-    family = _family(path)
     if found is None:
         parts = path.strip("/").split("/") if path.strip("/") else [""]
         found = _lookup(_OWN, method, parts)
     if found is None:
         operation = Operation.READ if method == "GET" else Operation.ADMINISTER
-        return Permission(operation, GLOBAL, family, "")
+        return Permission(operation, GLOBAL, "")
     template, params = found
     rule = template.rule
     operation = rule.operation
     if rule.escalation is not None and _flag(query, rule.escalation[0]):
         operation = rule.escalation[1]
-    return Permission(operation, rule.resource(params), family, rule.template)
+    return Permission(operation, rule.resource(params), rule.template)
 
 
 def _lookup(index: Index, method: str, parts: list[str]) -> tuple[_Template, dict[str, str]] | None:

@@ -1,22 +1,16 @@
-"""GDPR errors: bad input that names the bad value and the valid or nearest ones."""
+"""GDPR errors: bad input that names the bad value and the valid or nearest ones.
+
+The error class lives in the one catalogue (``evcat.errors``); ``unknown`` builds it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from evcat.errors import UnprocessableError
+from evcat.errors import GdprInputError
 from evcat.gdpr.vocabulary import nearest
 
-
-class GdprInputError(UnprocessableError):
-    """A request naming an unknown category, subject type, path or value (HTTP 422)."""
-
-    error_code = 42240
-
-    def __init__(self, message: str, value: str = "", suggestions: Iterable[str] = ()) -> None:
-        self.value = value
-        self.suggestions = list(suggestions)
-        super().__init__(message)
+__all__ = ["GdprInputError", "unknown"]
 
 
 def unknown(

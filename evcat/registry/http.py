@@ -3,13 +3,13 @@
 Starlette decodes ``%2F`` before routing, which breaks subjects such as Protobuf import paths
 (``acme/address.proto``). This router splits the raw path on literal ``/`` first and decodes each
 segment after, so a subject may contain any character. It also treats a trailing slash as
-absent (no redirects: clients do not re-send a POST body after a 307) and renders every error
-as ``{"error_code", "message"}``.
+absent (no redirects: clients do not re-send a POST body after a 307). Errors, including unknown
+routes and wrong methods (405, with ``Allow``), go through the one renderer
+(``evcat.http.problems``), so they keep Confluent's ``{"error_code", "message"}`` shape.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +19,15 @@ import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from evcat.errors import PROBLEM_MEDIA_TYPE, BadRequestError, EvcatError, problem
-
-log = logging.getLogger(__name__)
+from evcat.errors import (
+    BadRequestError,
+    EvcatError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PayloadTooLargeError,
+)
+from evcat.http.context import RequestContext, context_of
+from evcat.http.problems import ErrorRenderer
 
 MEDIA_TYPE = b"application/vnd.schemaregistry.v1+json"
 TRUE_VALUES = frozenset({"true"})
@@ -29,9 +35,13 @@ TRUE_VALUES = frozenset({"true"})
 
 @dataclass
 class ApiRequest:
+    """One call to a Confluent route, as its handler sees it; ``context`` is the request's
+    shared ``RequestContext`` (principal, request id, client, route template)."""
+
     method: str
     params: dict[str, str]
     query: Mapping[str, list[str]]
+    context: RequestContext
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -86,9 +96,14 @@ FastHandler = Callable[[ApiRequest], Awaitable[Reply | None]]
 
 @dataclass(frozen=True)
 class Route:
+    template: str
     segments: tuple[str, ...]
     methods: dict[str, Handler]
     fast: dict[str, FastHandler] = field(default_factory=dict)
+
+    def allowed(self) -> list[str]:
+        """The methods this route answers, HEAD included wherever GET is."""
+        return [*self.methods, "HEAD"] if "GET" in self.methods else list(self.methods)
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
         if len(parts) != len(self.segments):
@@ -125,33 +140,23 @@ def _decoded(parts: list[str], query_string: bytes) -> list[str]:
     return decoded
 
 
-def _bad_request(path: str, message: str) -> Reply:
-    """A 400 in the shape of the route: a problem on ``/v1``, Confluent's error elsewhere."""
-    if path.startswith("/v1/"):
-        return Reply(problem(400, 400, message), 400, media_type=PROBLEM_MEDIA_TYPE.encode())
-    return Reply({"error_code": 400, "message": message}, 400)
-
-
 def json_bytes(body: Any) -> bytes:
     return orjson.dumps(body)
-
-
-def error_reply(error: EvcatError) -> Reply:
-    return Reply({"error_code": error.error_code, "message": error.message}, error.status)
 
 
 class ConfluentRouter:
     """ASGI app serving the Confluent routes; any other path goes to ``fallback``."""
 
-    def __init__(self, fallback: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, fallback: ASGIApp, max_body_bytes: int, errors: ErrorRenderer) -> None:
         self.fallback = fallback
         self.max_body_bytes = max_body_bytes
+        self.errors = errors
         self.routes: list[Route] = []
         self.prefixes: set[str] = set()
 
     def add(self, path: str, **methods: Handler) -> None:
         segments = tuple(path.strip("/").split("/")) if path != "/" else ("",)
-        self.routes.append(Route(segments, {m.upper(): h for m, h in methods.items()}))
+        self.routes.append(Route(path, segments, {m.upper(): h for m, h in methods.items()}))
         self.prefixes.add(segments[0])
 
     def add_fast(self, path: str, method: str, handler: FastHandler) -> None:
@@ -173,10 +178,11 @@ class ConfluentRouter:
         if parts[0] not in self.prefixes:
             await self.fallback(scope, receive, send)
             return
+        context = context_of(scope)
         try:
             parts = _decoded(parts, scope.get("query_string", b""))
         except BadRequestError as error:
-            await self._send(send, _bad_request(path, error.message))
+            await self.errors.send(send, error, context.family)
             return
         method = scope["method"]
         params: dict[str, str] | None = None
@@ -190,20 +196,20 @@ class ConfluentRouter:
             if parts[0] == "v1":
                 await self.fallback(scope, receive, send)
                 return
-            await self._send(send, Reply({"error_code": 404, "message": "HTTP 404 Not Found"}, 404))
+            await self.errors.send(send, NotFoundError("HTTP 404 Not Found"), context.family)
             return
+        context.route = route.template
         handler = route.methods.get(method)
         if handler is None and method == "HEAD":
             handler = route.methods.get("GET")
         if handler is None:
-            await self._send(
-                send, Reply({"error_code": 405, "message": "HTTP 405 Method Not Allowed"}, 405)
-            )
+            await self.errors.send(send, MethodNotAllowedError(route.allowed()), context.family)
             return
         request = ApiRequest(
             method=method,
             params=params,
             query=parse_qs(scope.get("query_string", b"").decode("latin-1")),
+            context=context,
         )
         fast = route.fast.get(method)
         if fast is not None:
@@ -215,10 +221,8 @@ class ConfluentRouter:
             request.body = await self._read_body(receive)
             reply = await run_in_threadpool(handler, request)
         except EvcatError as error:
-            reply = error_reply(error)
-        except Exception:
-            log.exception("unhandled error on %s %s", method, path)
-            reply = Reply({"error_code": 500, "message": "Internal Server Error"}, 500)
+            await self.errors.send(send, error, context.family)
+            return
         await self._send(send, reply)
 
     async def _read_body(self, receive: Receive) -> bytes:
@@ -251,14 +255,3 @@ class ConfluentRouter:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-class PayloadTooLargeError(EvcatError):
-    status = 413
-    error_code = 413
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            f"Request body is larger than {limit} bytes (EVCAT_MAX_REQUEST_BYTES); send a "
-            "smaller schema or split it with references"
-        )

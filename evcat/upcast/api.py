@@ -1,26 +1,24 @@
 """evcat's upcast routes: batch upcasting and upcaster CRUD under an event's versions.
 
 Translation between HTTP and ``UpcastService`` only. Errors made of problems (spec, graph,
-validation) are RFC 7807 answers whose ``problems`` member lists each one with its code.
+validation) are rendered like every other error: RFC 7807 answers whose ``problems`` member
+lists each one with its code.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
+from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from evcat.errors import BadRequestError
 from evcat.registry.api import schema_request
 from evcat.registry.service import Registry
 from evcat.upcast.codecs.jsonio import jsonable
-from evcat.upcast.errors import InvalidWireFormat, ProblemsError
+from evcat.upcast.errors import InvalidWireFormat
 from evcat.upcast.gate import register_version
 from evcat.upcast.graph.version_graph import MAX_VERSION, Target
 from evcat.upcast.read.cloudevents import CloudEventUpcaster
@@ -28,34 +26,7 @@ from evcat.upcast.read.dicts import StoredEvent, UpcastEvent
 from evcat.upcast.read.wire import WireUpcaster
 from evcat.upcast.service import EdgeRecord, UpcastService
 
-
-class _ProblemRoute(APIRoute):
-    """Renders ``ProblemsError`` with its problem list; other errors go to the app's handlers."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def with_problems(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ProblemsError as error:
-                return JSONResponse(
-                    {
-                        "type": "about:blank",
-                        "title": error.summary,
-                        "status": error.status,
-                        "detail": error.message,
-                        "error_code": error.error_code,
-                        "problems": [problem.as_dict() for problem in error.problems],
-                    },
-                    status_code=error.status,
-                    media_type="application/problem+json",
-                )
-
-        return with_problems
-
-
-router = APIRouter(prefix="/v1", tags=["upcast"], route_class=_ProblemRoute)
+router = APIRouter(prefix="/v1", tags=["upcast"])
 
 # Bounded so that a number no version can have is a 422, not an overflow in the database.
 Version = Annotated[int, Path(ge=1, le=MAX_VERSION, description="A version of the event")]

@@ -1,8 +1,9 @@
 """The website's routes under ``/catalog/``: HTML pages and the static stylesheet.
 
 Translation only, as in the API modules: each route asks ``pages.Site`` for a page and renders
-it. A missing resource is a 404 page with a way home and bad input a 400 page, never the
-JSON error the API routes answer (and never a 500): a browser is on the other end.
+it. Errors are raised like everywhere else; the one renderer (``evcat.http.problems``) shows
+them on ``/catalog/`` paths as ``error_html`` pages with a way home, never the JSON the API
+routes answer: a browser is on the other end.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from evcat.catalog.http import catalog_of
-from evcat.errors import EvcatError, NotFoundError
+from evcat.errors import BadRequestError, EvcatError, NotFoundError
+from evcat.http.context import StaticFilesRoute
 from evcat.upcast.api import service as upcast_service_of
 from evcat.web.pages import Site
 from evcat.web.render import Links, Page, render
@@ -26,11 +27,15 @@ router = APIRouter(prefix="/catalog", include_in_schema=False)
 LINKS = Links()
 
 
-def error_page(status: int, message: str) -> HTMLResponse:
-    """An HTML error page with the message and a link home."""
-    title = "Not found" if status == 404 else "Cannot show this page"
-    body = render("error.html", LINKS, title=title, status=status, message=message)
-    return HTMLResponse(body, status_code=status)
+def error_html(error: EvcatError) -> str:
+    """The website's page for ``error``: its message and a link home."""
+    if error.status == 404:
+        title = "Not found"
+    elif error.status >= 500:
+        title = "Something went wrong on our side"
+    else:
+        title = "Cannot show this page"
+    return render("error.html", LINKS, title=title, status=error.status, message=error.message)
 
 
 def upcasting_of(request: Request) -> Upcasting:
@@ -45,23 +50,14 @@ def upcasting_of(request: Request) -> Upcasting:
 
 
 def _show(request: Request, build: Callable[[Site], Page]) -> HTMLResponse:
-    """Render the page ``build`` makes, or an error page for what the catalog refused."""
+    """Render the page ``build`` makes; what the catalog refuses is raised as it is."""
     given = (*request.path_params.values(), *request.query_params.values())
     if any("\x00" in str(value) for value in given):
         # No database can look up a NUL character; say so instead of failing in the query.
-        return error_page(400, "The address holds a NUL (%00) character; remove it")
-    try:
-        page = build(Site(catalog_of(request), upcasting_of(request)))
-    except NotFoundError as error:
-        return error_page(404, error.message)
-    except EvcatError as error:
-        return error_page(400, error.message)
+        raise BadRequestError("The address holds a NUL (%00) character; remove it")
+    page = build(Site(catalog_of(request), upcasting_of(request)))
     html = render(page.template, LINKS, title=page.title, **page.context)
     return HTMLResponse(html)
-
-
-class _BadQuery(Exception):
-    """A query-string value the page cannot use."""
 
 
 def _number(value: str | None, name: str) -> int | None:
@@ -69,7 +65,7 @@ def _number(value: str | None, name: str) -> int | None:
     if value is None or value == "":
         return None
     if not (value.isascii() and value.isdigit()) or int(value) < 1:
-        raise _BadQuery(f"{name} must be a version number, not '{value}'")
+        raise BadRequestError(f"{name} must be a version number, not '{value}'")
     return int(value)
 
 
@@ -86,10 +82,7 @@ def lineage(request: Request) -> HTMLResponse:
 
 @router.get("/events/{name}", response_class=HTMLResponse)
 def event(request: Request, name: str, version: str | None = None) -> HTMLResponse:
-    try:
-        number = _number(version, "version")
-    except _BadQuery as error:
-        return error_page(400, str(error))
+    number = _number(version, "version")
     return _show(request, lambda site: site.event(name, number))
 
 
@@ -100,12 +93,9 @@ def diff(
     old: Annotated[str | None, Query(alias="from")] = None,
     new: Annotated[str | None, Query(alias="to")] = None,
 ) -> HTMLResponse:
-    try:
-        before, after = _number(old, "from"), _number(new, "to")
-    except _BadQuery as error:
-        return error_page(400, str(error))
+    before, after = _number(old, "from"), _number(new, "to")
     if before is None or after is None:
-        return error_page(400, "Choose two versions to compare: ?from=1&to=2")
+        raise BadRequestError("Choose two versions to compare: ?from=1&to=2")
     return _show(request, lambda site: site.diff(name, before, after))
 
 
@@ -134,12 +124,16 @@ _resource_route("recipients", Site.recipient)
 @router.get("/{rest:path}", response_class=HTMLResponse)
 def unknown(rest: str) -> HTMLResponse:
     """Any other path under ``/catalog/``: the HTML 404, not the API's JSON one."""
-    return error_page(404, f"There is no catalog page at /catalog/{rest}")
+    raise NotFoundError(f"There is no catalog page at /catalog/{rest}")
 
 
 def install(app: FastAPI) -> None:
     """Serve the website on ``app``: the stylesheet first, so the catch-all 404 does not
     shadow it, then the pages."""
     static = files("evcat.web") / "static"
-    app.mount("/catalog/static", StaticFiles(directory=str(static)), name="catalog-static")
+    app.mount(
+        "/catalog/static",
+        StaticFilesRoute(directory=str(static), route="/catalog/static"),
+        name="catalog-static",
+    )
     app.include_router(router)

@@ -34,7 +34,7 @@ def test_ten_refused_sign_ins_block_the_address_whatever_it_sends(
             assert wrong.status_code == 401
         right = http.get("/subjects", headers=basic("ci-bot") | _from("198.51.100.7"))
         assert right.status_code == 429
-        assert right.json()["error_code"] == 42902
+        assert right.json()["error_code"] == 42920
         assert 1 <= int(right.headers["retry-after"]) <= 60
 
 

@@ -18,6 +18,7 @@ from evcat.auth.hashing import token_digest
 from evcat.auth.parsing import parse_config
 from evcat.auth.principal import REFUSED_KEY
 from evcat.auth.state import CHECK_SECONDS
+from evcat.http.context import context_of
 from evcat.settings import Settings
 from tests.auth.conftest import secured_server
 from tests.auth.helpers import TOKEN, auth_document, basic, bearer, write_auth
@@ -35,10 +36,7 @@ def test_a_wrong_password_is_refused_in_confluents_shape(http: httpx.Client) -> 
     answer = http.get("/subjects", headers=basic("ci-bot", "guess"))
     assert answer.status_code == 401
     assert answer.json() == {"error_code": 40101, "message": "Unauthorized"}
-    assert answer.headers.get_list("www-authenticate") == [
-        'Basic realm="evcat"',
-        'Bearer realm="evcat"',
-    ]
+    assert answer.headers["www-authenticate"] == 'Basic realm="evcat", Bearer realm="evcat"'
 
 
 def test_an_unknown_user_is_refused_like_a_wrong_password(http: httpx.Client) -> None:
@@ -73,7 +71,7 @@ def test_a_forbidden_v1_call_is_a_problem(http: httpx.Client) -> None:
 def test_the_website_asks_the_browser_for_basic_credentials(http: httpx.Client) -> None:
     answer = http.get("/catalog/")
     assert answer.status_code == 401
-    assert 'Basic realm="evcat"' in answer.headers.get_list("www-authenticate")
+    assert answer.headers["www-authenticate"].startswith('Basic realm="evcat"')
     assert answer.headers["content-type"].startswith("text/html")
 
 
@@ -156,11 +154,13 @@ class _Outer:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.seen: list[Any] = []
+        self.principals: list[Any] = []
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self.app(scope, receive, send)
         if scope["type"] == "http":
             self.seen.append(scope.get("state", {}).get(REFUSED_KEY))
+            self.principals.append(context_of(scope).principal)
 
 
 def test_a_refused_sign_in_is_left_for_outer_layers_without_the_secret(
@@ -173,3 +173,13 @@ def test_a_refused_sign_in_is_left_for_outer_layers_without_the_secret(
     assert (refused.client, refused.method, refused.path) == ("127.0.0.1", "GET", "/subjects")
     assert "ci-bot" in refused.reason
     assert "hunter2" not in repr(refused)
+
+
+def test_the_verified_principal_is_on_the_request_context(db_url: str, auth_file: Path) -> None:
+    outer = _Outer(create_app(Settings(db_url=db_url, auth_config=auth_file), migrate=True))
+    with LiveServer(app=outer) as server:
+        httpx.get(f"{server.url}/subjects", headers=basic("ci-bot"))
+        httpx.get(f"{server.url}/subjects")
+    signed_in, anonymous = outer.principals
+    assert (signed_in.name, signed_in.groups, signed_in.method) == ("ci-bot", {"orders"}, "user")
+    assert anonymous is None

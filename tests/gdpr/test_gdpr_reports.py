@@ -171,7 +171,12 @@ def test_where_api_answers_the_cli_rows(api: TestClient, cli: Cli) -> None:
     assert answer.json() == json.loads(cli("gdpr", "where", "--category", "name", "-o", "json")[1])
     as_csv = api.get("/v1/gdpr/where", params={"category": "name", "format": "csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
-    assert as_csv.text == cli("gdpr", "where", "--category", "name", "-o", "csv")[1]
+    # Click's test runner reads CRLF line ends back as LF; the API sends RFC 4180's CRLF.
+    assert as_csv.text.endswith("\r\n")
+    assert (
+        as_csv.text.replace("\r\n", "\n")
+        == cli("gdpr", "where", "--category", "name", "-o", "csv")[1]
+    )
 
 
 def test_where_api_unknown_category_is_422_problem(api: TestClient) -> None:
@@ -267,7 +272,9 @@ def test_erasure_api_csv_matches_cli(api: TestClient, cli: Cli) -> None:
     expected = cli(
         "gdpr", "erasure", "--subject-type", "customer", "--key", "customer_id", "-o", "csv"
     )[1]
-    assert answer.text == expected
+    # Click's test runner reads CRLF line ends back as LF; the API sends RFC 4180's CRLF.
+    assert answer.text.endswith("\r\n")
+    assert answer.text.replace("\r\n", "\n") == expected
 
 
 def test_erasure_api_unknown_subject_type_is_422(api: TestClient) -> None:

@@ -33,7 +33,7 @@ def test_confluent_registration_with_unstorable_text_is_a_400(
         headers={"content-type": "application/vnd.schemaregistry.v1+json"},
     )
     assert answer.status_code == 400, answer.text
-    assert answer.json()["error_code"] == 400
+    assert answer.json()["error_code"] == 40061
     assert "at $.schema" in answer.json()["message"]
     still_answers(client)
 

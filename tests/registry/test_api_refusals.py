@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from evcat.settings import Settings
+from tests.conftest import LiveServer
 from tests.registry.schemas import ORDER_V1, avro_record, body
 
 
@@ -44,7 +46,7 @@ def test_reference_holding_a_nul_character_is_a_400_naming_it(client: httpx.Clie
             "/compatibility/subjects/orders-value/versions",
             json=body(avro_record("Wrapper"), references=[reference]),
         )
-        refused(answer, 400, 400, "NUL", f"$.references[0].{where}")
+        refused(answer, 400, 40061, "NUL", f"$.references[0].{where}")
 
 
 def test_reference_needs_a_name_and_an_integer_version(client: httpx.Client) -> None:
@@ -182,3 +184,19 @@ def test_importing_the_largest_id_and_version_leaves_clear_refusals(client: http
     # Nor an id after 2^31-1 for a new schema registered without one.
     refused(register(client, "fresh", schema=avro_record("Fresh")), 422, 42205, "the largest id")
     assert client.get("/subjects").json() == ["imported"]
+
+
+def test_subject_at_its_version_limit_refuses_another_version_with_42220(
+    settings: Settings,
+) -> None:
+    with (
+        LiveServer(settings.model_copy(update={"max_versions_per_subject": 2})) as server,
+        httpx.Client(base_url=server.url, timeout=30) as http,
+    ):
+        assert http.put("/config/capped", json={"compatibility": "NONE"}).status_code == 200
+        for name in ("First", "Second"):
+            answer = http.post("/subjects/capped/versions", json=body(avro_record(name)))
+            assert answer.status_code == 200, answer.text
+        third = http.post("/subjects/capped/versions", json=body(avro_record("Third")))
+        refused(third, 422, 42220, "EVCAT_MAX_VERSIONS_PER_SUBJECT")
+        assert http.get("/subjects/capped/versions").json() == [1, 2]

@@ -22,7 +22,7 @@ def live(settings: object) -> Iterator[LiveServer]:
 
 
 def test_cached_schema_by_id_makes_no_sql_queries(live: LiveServer) -> None:
-    registry: Registry = live.app.app.fallback.state.registry  # type: ignore[attr-defined]
+    registry: Registry = live.app.app.app.app.fallback.state.registry  # type: ignore[attr-defined]
     with httpx.Client(base_url=live.url) as http:
         for n in range(20):
             schema = avro_record(f"Event{n}")

@@ -44,14 +44,15 @@ def test_v1_errors_are_problem_details(client: httpx.Client) -> None:
     assert problem["detail"]
 
 
-def test_a_problem_title_is_the_status_phrase_whatever_the_detail(client: httpx.Client) -> None:
+def test_a_problem_title_is_the_codes_title_whatever_the_detail(client: httpx.Client) -> None:
     broken = client.post("/v1/subjects/orders-value/compatibility", json=body("{broken"))
     empty = client.post("/v1/subjects/orders-value/compatibility", json=body(""))
     missing = client.get("/v1/nothing-here")
 
     assert broken.json()["detail"] != empty.json()["detail"]
-    assert broken.json()["title"] == empty.json()["title"] == "Unprocessable Entity"
-    assert missing.json()["title"] == "Not Found"
+    assert broken.json()["title"] == empty.json()["title"] == "Invalid schema"
+    # A bare HTTP status is type about:blank, titled with the status phrase (RFC 7807 4.2).
+    assert (missing.json()["type"], missing.json()["title"]) == ("about:blank", "Not Found")
 
 
 def test_v1_unknown_route_is_a_problem_404(client: httpx.Client) -> None:

@@ -40,7 +40,7 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 from evcat.db import make_engine
-from evcat.errors import EvcatError
+from evcat.errors import BadRequestError, EvcatError
 from evcat.registry.service import Registry
 from evcat.settings import Settings
 from evcat.upcast.codecs.jsonio import json_default, jsonable
@@ -190,17 +190,17 @@ def _load(path: Path, job: BulkJob, source_bytes: int) -> Checkpoint:
     try:
         checkpoint = Checkpoint(**orjson.loads(path.read_bytes()))
     except (orjson.JSONDecodeError, TypeError):
-        raise EvcatError(
+        raise BadRequestError(
             f"{path} is not a checkpoint of this evcat version; use a new output directory"
         ) from None
     run = (checkpoint.workers, checkpoint.partition)
     if run != (job.workers, job.partition):
-        raise EvcatError(
+        raise BadRequestError(
             f"{path} was written by a run with {checkpoint.workers} workers and "
             f"--partition {checkpoint.partition}; restart with those or use a new output"
         )
     if checkpoint.source_bytes != source_bytes:
-        raise EvcatError(
+        raise BadRequestError(
             f"{job.source} changed since {path} was written ({checkpoint.source_bytes} bytes "
             f"then, {source_bytes} now); upcast it into a new output directory"
         )
@@ -363,11 +363,13 @@ def _process_context() -> Any:
 def run_bulk(job: BulkJob) -> dict[str, int]:
     """Run every partition (in worker processes when ``workers`` > 1); returns total counts."""
     if job.partition not in PARTITIONS:
-        raise EvcatError(f"--partition is one of {', '.join(PARTITIONS)}, not {job.partition!r}")
+        raise BadRequestError(
+            f"--partition is one of {', '.join(PARTITIONS)}, not {job.partition!r}"
+        )
     if job.workers < 1:
-        raise EvcatError(f"--workers is at least 1, not {job.workers}")
+        raise BadRequestError(f"--workers is at least 1, not {job.workers}")
     if job.checkpoint_every < 1:
-        raise EvcatError(f"--checkpoint-every is at least 1 event, not {job.checkpoint_every}")
+        raise BadRequestError(f"--checkpoint-every is at least 1 event, not {job.checkpoint_every}")
     job.out_dir.mkdir(parents=True, exist_ok=True)
     if job.workers == 1:
         results = [run_partition(job, 0)]

@@ -16,10 +16,16 @@ import json
 import re
 from typing import Any
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from evcat.errors import PROBLEM_MEDIA_TYPE, problem
+from evcat.errors import (
+    BodyReadTimeoutError,
+    EvcatError,
+    PayloadTooLargeError,
+    UnstorableTextError,
+)
+from evcat.http.context import context_of
+from evcat.http.problems import ErrorRenderer
 
 _ESCAPE = re.compile(rb"(\\+)u([0-9a-fA-F]{4})")
 _HIGH = range(0xD800, 0xDC00)
@@ -108,8 +114,11 @@ class BodyGuard:
     """ASGI middleware: reads each request body within a deadline and a size, checks its text,
     then hands the route the whole body at once."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, read_timeout: float) -> None:
+    def __init__(
+        self, app: ASGIApp, errors: ErrorRenderer, *, max_bytes: int, read_timeout: float
+    ) -> None:
         self.app = app
+        self.errors = errors
         self.max_bytes = max_bytes
         self.read_timeout = read_timeout
 
@@ -120,30 +129,18 @@ class BodyGuard:
         try:
             body = await asyncio.wait_for(self._read(receive), self.read_timeout)
         except TimeoutError:
-            await _refuse(
-                scope,
-                send,
-                408,
-                f"The request body did not arrive within {self.read_timeout:g} seconds "
-                "(EVCAT_BODY_READ_TIMEOUT); send it at once",
-                close=True,
-            )
+            await self._refuse(scope, send, BodyReadTimeoutError(self.read_timeout))
             return
         except _TooLarge:
-            await _refuse(
-                scope,
-                send,
-                413,
-                f"Request body is larger than {self.max_bytes} bytes (EVCAT_MAX_REQUEST_BYTES); "
-                "send a smaller body or split it",
-                close=True,
-            )
+            too_large = PayloadTooLargeError(self.max_bytes)
+            too_large.headers["Connection"] = "close"
+            await self._refuse(scope, send, too_large)
             return
         if body is None:
             return  # the client went away
         reason = text_problem(body)
         if reason is not None:
-            await _refuse(scope, send, 400, f"Request body refused: {reason}")
+            await self._refuse(scope, send, UnstorableTextError(reason))
             return
         delivered = False
 
@@ -155,6 +152,9 @@ class BodyGuard:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, send: Send, error: EvcatError) -> None:
+        await self.errors.send(send, error, context_of(scope).family)
 
     async def _read(self, receive: Receive) -> bytes | None:
         chunks: list[bytes] = []
@@ -174,23 +174,3 @@ class BodyGuard:
 
 class _TooLarge(Exception):
     pass
-
-
-async def _refuse(
-    scope: Scope, send: Send, status: int, message: str, *, close: bool = False
-) -> None:
-    """The error in the shape of the route: a problem on ``/v1``, Confluent's elsewhere."""
-    body: dict[str, Any]
-    if scope["path"].startswith("/v1/"):
-        body, media = problem(status, status, message), PROBLEM_MEDIA_TYPE
-    else:
-        body, media = (
-            {"error_code": status, "message": message},
-            "application/vnd.schemaregistry.v1+json",
-        )
-    data = orjson.dumps(body)
-    headers = [(b"content-type", media.encode()), (b"content-length", str(len(data)).encode())]
-    if close:
-        headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": data})
