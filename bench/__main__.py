@@ -24,6 +24,7 @@ from bench.server import Pinning
 DEFAULT = (
     "by_id",
     "list_pages",
+    "by_id_auth",
     "register_transitive",
     "startup",
     "cli_startup",

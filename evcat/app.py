@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 from swagger_ui_bundle import swagger_ui_path
 
 from evcat import __version__, limits
+from evcat.auth.layer import auth_layer
 from evcat.catalog.api import router as catalog_router
 from evcat.gdpr.api import router as gdpr_router
 from evcat.http.context import StaticFilesRoute, record_route
@@ -110,7 +111,12 @@ def build_application(settings: Settings, *, migrate: bool | None = None) -> App
     errors = ErrorRenderer(html_page=error_html)
     router = ConfluentRouter(create_fastapi(services, errors), errors)
     ConfluentApi(services.registry).install(router)
-    return Application(build_stack(router, Wiring(settings, errors, services)), services)
+
+    def auth(app: ASGIApp) -> ASGIApp:
+        return auth_layer(app, settings, errors, services.registry)
+
+    wiring = Wiring(settings, errors, services, auth=auth)
+    return Application(build_stack(router, wiring), services)
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool | None = None) -> ASGIApp:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -61,6 +62,14 @@ class Settings(BaseSettings):
     )
     upcaster_max_batch: int = Field(
         default=10_000, ge=1, description="Events per POST /v1/upcast request"
+    )
+    auth_config: Path | None = Field(
+        default=None,
+        description="The auth file (users, tokens, OIDC, bindings, rate limits); none: no sign-in",
+    )
+    insecure_no_auth: bool = Field(
+        default=False,
+        description="Allow a non-loopback host without an auth file (warned at every start)",
     )
     body_read_timeout: float = Field(
         default=30.0, gt=0, description="Seconds a client has to send a whole request body"
@@ -136,3 +145,21 @@ class Settings(BaseSettings):
 def _split(text: str) -> list[str]:
     """A comma-separated setting as its non-empty items."""
     return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def no_auth_warning(host: str) -> str:
+    """What ``--insecure-no-auth`` prints and logs at every start."""
+    return (
+        f"serving {host} WITHOUT sign-in (--insecure-no-auth): anyone who reaches it may "
+        "register, delete and rewrite the catalog; pass --auth-config FILE to protect it"
+    )

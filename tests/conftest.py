@@ -73,7 +73,12 @@ class LiveServer:
     port."""
 
     def __init__(
-        self, settings: Settings | None = None, *, app: Any = None, lifespan: str = "off"
+        self,
+        settings: Settings | None = None,
+        *,
+        app: Any = None,
+        lifespan: str = "off",
+        **options: Any,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -86,6 +91,7 @@ class LiveServer:
             port=self.port,
             log_level="warning",
             lifespan=lifespan,
+            **options,
         )
         self.app = config.app
         self.server = uvicorn.Server(config)

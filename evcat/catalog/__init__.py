@@ -20,6 +20,7 @@ __all__ = [
     "durations",
     "errors",
     "fields",
+    "ownership",
     "http",
     "queries",
     "service",

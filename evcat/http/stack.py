@@ -12,11 +12,15 @@ FastAPI app) in ``LAYERS``, outermost first:
    built when every host is allowed.
 6. ``cross-site``: a foreign ``Origin`` or a form's content type may not change state
    (``evcat.http.cross_site``).
-7. (auth: verify credentials, set ``context.principal``; 401/403 via the renderer.)
-8. (rate limits: per ``context.principal`` or, for anonymous calls, ``context.client``.)
-9. ``body limit``: ``EVCAT_MAX_REQUEST_BYTES`` on every route (``evcat.http.body_limit``),
+7. ``auth``: with an auth file, refused sign-ins throttled per address, credentials verified
+   (``context.principal`` set), per-principal rate limits (per ``context.client`` for
+   anonymous calls), the permission table applied; 401/403/429 via the renderer
+   (``evcat.auth.middleware``). Before the body layers: a request that may not be served
+   never has its body read. Built by the app (``Wiring.auth``), since ``evcat.auth`` reads
+   the registry and the catalog, which import this layer. Absent without an auth file.
+8. ``body limit``: ``EVCAT_MAX_REQUEST_BYTES`` on every route (``evcat.http.body_limit``),
    a declared ``Content-Length`` over it refused before reading.
-10. ``bodies``: the body read within ``EVCAT_BODY_READ_TIMEOUT``, text no store can hold
+9. ``bodies``: the body read within ``EVCAT_BODY_READ_TIMEOUT``, text no store can hold
     refused (``evcat.http.bodies``).
 
 The layers in parentheses are the places reserved for the middleware still to come.
@@ -70,6 +74,8 @@ class Wiring:
     settings: Settings
     errors: ErrorRenderer
     services: SharedServices
+    auth: Callable[[ASGIApp], ASGIApp] | None = None
+    """Wraps the app in the sign-in layer; None serves without sign-in."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ LAYERS: tuple[Layer, ...] = (
         "cross-site",
         lambda app, wiring: CrossSiteGuard(app, wiring.settings.allowed_origin_list, wiring.errors),
     ),
+    Layer("auth", lambda app, wiring: wiring.auth(app) if wiring.auth else app),
     Layer(
         "body limit",
         lambda app, wiring: BodyLimit(app, wiring.settings.max_request_bytes, wiring.errors),
