@@ -9,6 +9,7 @@ import typer
 
 from evcat import __version__
 from evcat.cli import check, diff, register, registry_cmds
+from evcat.cli.audit_cmds import register_audit_commands
 from evcat.cli.catalog_cmds import register_catalog_commands
 from evcat.cli.gdpr_cmds import register_gdpr_commands
 from evcat.cli.import_cmds import register_import_commands
@@ -26,6 +27,7 @@ register_upcast_commands(app)
 register_gdpr_commands(app)
 register_web_commands(app)
 register_import_commands(app)
+register_audit_commands(app)
 
 
 def _version(value: bool) -> None:
