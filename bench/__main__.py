@@ -35,6 +35,7 @@ DEFAULT = (
     "upcast_wire",
     "upcast_bulk",
     "import_topic",
+    "audit_trail",
 )
 # Too slow for the default run (minutes of set-up): run by name.
 SLOW = ("catalog_apply",)

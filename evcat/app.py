@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 from swagger_ui_bundle import swagger_ui_path
 
 from evcat import __version__, limits
+from evcat.audit.api import router as audit_router
 from evcat.auth.layer import auth_layer
 from evcat.catalog.api import router as catalog_router
 from evcat.gdpr.api import router as gdpr_router
@@ -77,6 +78,7 @@ def create_fastapi(services: Services, errors: ErrorRenderer) -> FastAPI:
     app.include_router(catalog_router)
     app.include_router(gdpr_router)
     app.include_router(upcast_router)
+    app.include_router(audit_router)
     app.include_router(error_types_router)
     install_website(app, services.upcast)
 

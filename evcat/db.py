@@ -71,15 +71,27 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """A transaction holding the registry write lock; commits on success, rolls back on error."""
+def write_session(engine: Engine, *, changes_state: bool = True) -> Iterator[Session]:
+    """A transaction holding the registry write lock; commits on success, rolls back on error.
+
+    ``changes_state=False`` is for writes no reader caches (an audit record of a refused
+    sign-in): they take the lock but leave the epoch alone, so they invalidate no cache.
+    """
+    step = "1" if changes_state else "0"
     with engine.connect() as connection:
         connection = connection.execution_options(**{_WRITE: True})
         with connection.begin(), Session(bind=connection) as session:
             # Locks the single state row: the one write lock every process takes.
-            connection.execute(text("UPDATE registry_state SET epoch = epoch + 1 WHERE id = 1"))
+            connection.execute(
+                text(f"UPDATE registry_state SET epoch = epoch + {step} WHERE id = 1")
+            )
             yield session
             session.flush()
+
+
+def holds_write_lock(session: Session) -> bool:
+    """True inside ``write_session``: appends that must never interleave check this."""
+    return bool(session.connection().get_execution_options().get(_WRITE, False))
 
 
 def current_epoch(engine: Engine) -> int:

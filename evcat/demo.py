@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
+from evcat.audit import local_actor
 from evcat.catalog.demo import load_demo_catalog
 from evcat.db import make_engine
 from evcat.formats import AVRO, JSON, PROTOBUF
@@ -28,6 +29,8 @@ def load_demo(settings: Settings) -> None:
     data = files("evcat") / "demo_data"
     for subject, schema_type, name in DEMO_SCHEMAS:
         text = (data / name).read_text()
-        registry.register(subject, SchemaRequest(schema=text, schema_type=schema_type))
+        registry.register(
+            subject, SchemaRequest(schema=text, schema_type=schema_type), actor=local_actor()
+        )
     # The event catalog (evcat/demo_data/catalog) describes these schemas and more.
     load_demo_catalog(registry)

@@ -12,6 +12,7 @@ from evcat.auth.state import AuthState
 from evcat.catalog.ownership import subjects_by_team
 from evcat.catalog.service import Catalog
 from evcat.http.problems import ErrorRenderer
+from evcat.http.refused_sign_ins import sign_in_listener
 from evcat.registry.service import Registry
 from evcat.settings import Settings, is_loopback, no_auth_warning
 
@@ -33,4 +34,7 @@ def auth_layer(
         OwnerIndex(lambda: subjects_by_team(catalog)),
         lambda schema_id: [s for s, _ in registry.versions_of_schema(schema_id)],
     )
-    return AuthMiddleware(app, state, errors)
+    middleware = AuthMiddleware(app, state, errors)
+    # Every refused sign-in goes into the audit trail, with the request's id and address.
+    middleware.listeners.append(sign_in_listener(registry.engine))
+    return middleware

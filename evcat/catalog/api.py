@@ -21,6 +21,7 @@ from evcat.catalog.errors import CatalogInputError
 from evcat.catalog.http import Limit, Offset, catalog_of, send, send_json, send_page, views_of
 from evcat.catalog.yamlio import dump_all
 from evcat.db import read_session
+from evcat.http.context import actor_of
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 router.include_router(events_router)
@@ -56,7 +57,10 @@ async def catalog_apply(request: Request, prune: bool = False, dry_run: bool = F
     except UnicodeDecodeError:
         raise CatalogInputError("The body must be UTF-8 YAML or JSON") from None
     catalog = catalog_of(request)
-    plan = await run_in_threadpool(lambda: catalog.apply_text(text, prune=prune, dry_run=dry_run))
+    actor = actor_of(request)
+    plan = await run_in_threadpool(
+        lambda: catalog.apply_text(text, prune=prune, dry_run=dry_run, actor=actor)
+    )
     return send_json(request, plan.as_dict())
 
 

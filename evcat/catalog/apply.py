@@ -14,7 +14,10 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from evcat.audit import ANONYMOUS, Actor, record, resources, sha256_hex
+from evcat.audit.chain import json_bytes
 from evcat.catalog import spec as s
 from evcat.catalog import store
 from evcat.catalog.discovery import Snapshot
@@ -149,8 +152,13 @@ def apply_documents(
     *,
     prune: bool = False,
     dry_run: bool = False,
+    actor: Actor = ANONYMOUS,
 ) -> Plan:
-    """Check every reference, then write every change in one transaction (or none at all)."""
+    """Check every reference, then write every change in one transaction (or none at all).
+
+    The audit trail gets a record per changed resource (its document as a digest, before and
+    after) and one ``catalog.apply`` record summing the apply up.
+    """
     declared = parse(sources)
     with read_session(engine) as session:
         current = store.read_all(session)
@@ -166,9 +174,49 @@ def apply_documents(
         return plan
     with write_session(engine) as session:
         # Re-plan under the write lock: another apply may have landed since the read above.
-        plan = plan_changes(declared, store.read_all(session), prune)
+        stored = store.read_all(session)
+        plan = plan_changes(declared, stored, prune)
         replaced = [(c.kind, c.id) for c in plan.changes if c.action != "create"]
         store.remove(session, replaced)
         written = [(c.kind, c.id) for c in plan.changes if c.action != "delete"]
         store.insert_all(session, (declared[key].resource for key in written))
+        _audit(session, actor, plan, stored, declared, prune)
     return Plan(plan.changes, plan.unchanged, applied=True)
+
+
+def _digest(resource: s.Resource | None) -> dict[str, str] | None:
+    return None if resource is None else {"sha256": sha256_hex(json_bytes(s.dump(resource)))}
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    stored: dict[Key, s.Resource],
+    declared: dict[Key, Declared],
+    prune: bool,
+) -> None:
+    for change in plan.changes:
+        key = (change.kind, change.id)
+        after = declared[key].resource if change.action != "delete" else None
+        record(
+            session,
+            actor,
+            f"catalog.{change.action}",
+            resources.catalog_resource(change.kind, change.id),
+            before=_digest(stored.get(key)),
+            after=_digest(after),
+        )
+    record(
+        session,
+        actor,
+        "catalog.apply",
+        resources.CATALOG,
+        after={
+            "created": plan.count("create"),
+            "updated": plan.count("update"),
+            "deleted": plan.count("delete"),
+            "unchanged": plan.unchanged,
+            "prune": prune,
+        },
+    )

@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from evcat.audit import ANONYMOUS, Actor
 from evcat.catalog import spec as s
 from evcat.catalog.apply import Plan
 from evcat.catalog.asyncapi import CLEANUP, SCHEMA_FORMATS
@@ -105,10 +106,11 @@ def check_references(document: dict[str, Any], file: str) -> list[Problem]:
 
 
 class _Importer:
-    def __init__(self, catalog: Catalog, document: dict[str, Any], file: str) -> None:
+    def __init__(self, catalog: Catalog, document: dict[str, Any], file: str, actor: Actor) -> None:
         self.catalog = catalog
         self.document = document
         self.file = file
+        self.actor = actor
         self.messages: dict[str, dict[str, Any]] = (document.get("components") or {}).get(
             "messages"
         ) or {}
@@ -145,7 +147,9 @@ class _Importer:
         for key, _version, kind, text, subject in sorted(pending, key=lambda p: (p[4], p[1], p[0])):
             if not subject:
                 subject = f"{self._address_of(key)}-{self.messages[key].get('name', key)}"
-            version = registry.register(subject, SchemaRequest(schema=text, schema_type=kind))
+            version = registry.register(
+                subject, SchemaRequest(schema=text, schema_type=kind), actor=self.actor
+            )
             self.names[key] = event_name(version.schema, registry) or str(
                 self.messages[key].get("x-evcat-event") or key
             )
@@ -302,19 +306,24 @@ class _Importer:
             yield {k: v for k, v in edge.items() if v is not None}
 
 
-def import_document(catalog: Catalog, document: Any, file: str = "(asyncapi)") -> ImportResult:
-    """Register the payloads and apply the catalog documents of one AsyncAPI document."""
+def import_document(
+    catalog: Catalog, document: Any, file: str = "(asyncapi)", *, actor: Actor = ANONYMOUS
+) -> ImportResult:
+    """Register the payloads and apply the catalog documents of one AsyncAPI document.
+
+    Each registration and the apply are audited under ``actor``, as when made one by one.
+    """
     if not isinstance(document, dict):
         raise CatalogProblems([Problem(file, 0, "/", "an AsyncAPI document is a mapping")])
     problems = check_references(document, file)
     if problems:
         raise CatalogProblems(problems)
-    importer = _Importer(catalog, document, file)
+    importer = _Importer(catalog, document, file, actor)
     registered = importer.register()
     documents = list(importer.documents())
     sources = [
         SourceDocument(f"{file} ({d['kind']} {d['id']})", index, {"apiVersion": s.API_VERSION, **d})
         for index, d in enumerate(documents)
     ]
-    plan = catalog.apply(sources)
+    plan = catalog.apply(sources, actor=actor)
     return ImportResult(str(documents[-1]["id"]), registered, plan)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from importlib.resources import as_file, files
 
+from evcat.audit import local_actor
 from evcat.catalog.apply import Plan
 from evcat.catalog.service import Catalog
 from evcat.formats import AVRO, JSON, PROTOBUF
@@ -50,13 +51,15 @@ def register_catalog_schemas(registry: Registry) -> None:
     data = files("evcat") / "demo_data"
     for subject, schema_type, name in CATALOG_SCHEMAS:
         text = (data / name).read_text()
-        registry.register(subject, SchemaRequest(schema=text, schema_type=schema_type))
+        registry.register(
+            subject, SchemaRequest(schema=text, schema_type=schema_type), actor=local_actor()
+        )
 
 
 def apply_demo_catalog(catalog: Catalog) -> Plan:
     """Apply ``evcat/demo_data/catalog`` (the registry must already hold the demo schemas)."""
     with as_file(files("evcat") / "demo_data" / "catalog") as directory:
-        return catalog.apply_paths([directory])
+        return catalog.apply_paths([directory], actor=local_actor())
 
 
 def load_demo_catalog(registry: Registry) -> Plan:

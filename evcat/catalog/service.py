@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evcat.audit import ANONYMOUS, Actor
 from evcat.catalog import models as m
 from evcat.catalog import queries, store
 from evcat.catalog import spec as s
@@ -44,27 +45,49 @@ class Catalog:
     # -- catalog as code -------------------------------------------------------------------
 
     def apply(
-        self, sources: Sequence[SourceDocument], *, prune: bool = False, dry_run: bool = False
+        self,
+        sources: Sequence[SourceDocument],
+        *,
+        prune: bool = False,
+        dry_run: bool = False,
+        actor: Actor = ANONYMOUS,
     ) -> Plan:
         """Apply documents (see ``catalog.apply``); raises ``CatalogProblems``, writes nothing."""
         if not dry_run:
             with read_session(self.engine) as session:
                 self.registry.refuse_if_read_only(session, None, "catalog apply")
         return apply_documents(
-            self.engine, self.field_cache, self.snapshot(), sources, prune=prune, dry_run=dry_run
+            self.engine,
+            self.field_cache,
+            self.snapshot(),
+            sources,
+            prune=prune,
+            dry_run=dry_run,
+            actor=actor,
         )
 
     def apply_paths(
-        self, paths: Iterable[Path], *, prune: bool = False, dry_run: bool = False
+        self,
+        paths: Iterable[Path],
+        *,
+        prune: bool = False,
+        dry_run: bool = False,
+        actor: Actor = ANONYMOUS,
     ) -> Plan:
         """Apply every YAML file under ``paths``."""
-        return self.apply(load_paths(paths), prune=prune, dry_run=dry_run)
+        return self.apply(load_paths(paths), prune=prune, dry_run=dry_run, actor=actor)
 
     def apply_text(
-        self, text: str, *, name: str = "(request)", prune: bool = False, dry_run: bool = False
+        self,
+        text: str,
+        *,
+        name: str = "(request)",
+        prune: bool = False,
+        dry_run: bool = False,
+        actor: Actor = ANONYMOUS,
     ) -> Plan:
         """Apply one YAML (or JSON) text holding any number of documents."""
-        return self.apply(load_text(text, name), prune=prune, dry_run=dry_run)
+        return self.apply(load_text(text, name), prune=prune, dry_run=dry_run, actor=actor)
 
     def export_documents(self) -> list[dict[str, Any]]:
         return export_documents(self.engine)

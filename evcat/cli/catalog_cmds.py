@@ -61,11 +61,12 @@ def apply(
 
     Example: evcat apply catalog/ --prune --dry-run
     """
+    from evcat.audit import local_actor
     from evcat.errors import EvcatError
 
     catalog = open_catalog(db)
     try:
-        plan = catalog.apply_paths(paths, prune=prune, dry_run=dry_run)
+        plan = catalog.apply_paths(paths, prune=prune, dry_run=dry_run, actor=local_actor())
     except EvcatError as error:
         raise _fail(error) from None
     typer.echo(plan.render())
@@ -129,6 +130,7 @@ def asyncapi_import(
     import yaml
 
     from evcat import yamlsafe
+    from evcat.audit import local_actor
     from evcat.catalog.asyncapi_import import import_document
     from evcat.errors import EvcatError
 
@@ -136,7 +138,7 @@ def asyncapi_import(
     for path in files:
         try:
             document = yamlsafe.load(path.read_text(encoding="utf-8"))
-            result = import_document(catalog, document, str(path))
+            result = import_document(catalog, document, str(path), actor=local_actor())
         except (OSError, yaml.YAMLError) as error:
             raise _fail(error) from None
         except EvcatError as error:

@@ -11,6 +11,7 @@ import typer
 
 from evcat import __version__
 from evcat.cli import check, diff, register, registry_cmds
+from evcat.cli.audit_cmds import register_audit_commands
 from evcat.cli.auth_cmds import register_auth_commands
 from evcat.cli.catalog_cmds import register_catalog_commands
 from evcat.cli.errors import user_errors
@@ -31,6 +32,7 @@ register_upcast_commands(app)
 register_gdpr_commands(app)
 register_web_commands(app)
 register_import_commands(app)
+register_audit_commands(app)
 
 
 def _version(value: bool) -> None:

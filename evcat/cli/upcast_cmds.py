@@ -337,13 +337,15 @@ def add(
     token: TokenOpt = None,
 ) -> None:
     """Register a declarative upcaster from a YAML or JSON file."""
+    from evcat.audit import local_actor
     from evcat.upcast.edges.spec import load_document
 
     with user_errors():
         loaded = load_document(document.read_bytes())
         url = _remote_url(ctx, db, registry)
         if url is None:
-            record = vars(_service(db, modules).register(loaded, replace=replace))
+            service = _service(db, modules)
+            record = vars(service.register(loaded, replace=replace, actor=local_actor()))
         else:
             record = _add_remotely(loaded, replace, url, (user, password, token))
     typer.echo(
@@ -377,8 +379,11 @@ def pin(
     replace: bool = False,
 ) -> None:
     """Validate and pin the Python upcasters of MODULES (re-pin changed code with --replace)."""
+    from evcat.audit import local_actor
+
     with user_errors():
-        records = _service(db, modules, code_drift="warn").pin(replace=replace)
+        service = _service(db, modules, code_drift="warn")
+        records = service.pin(replace=replace, actor=local_actor())
     for record in records:
         typer.echo(f"pinned {record.code_ref} {record.fingerprint}")
 

@@ -26,6 +26,7 @@ from evcat.gdpr.fields import fields_view, resolve
 from evcat.gdpr.render import render
 from evcat.gdpr.report_schemas import SCHEMAS
 from evcat.gdpr.vocabulary import IDENTIFIERS, PROTECTIONS, SUBJECT_TYPES
+from evcat.http.context import actor_of
 
 router = APIRouter(prefix="/v1", tags=["gdpr"])
 Output = Annotated[str, Query(pattern="^(json|csv|text)$", description="json, csv or text")]
@@ -89,7 +90,13 @@ class ClassificationBody(BaseModel):
     identifier: Text | None = None
     protection: Text | None = None
     key_scope: Text | None = None
-    actor: Text = Field(description="Who makes the change (recorded in the audit trail)")
+    actor: Text | None = Field(
+        default=None,
+        description=(
+            "Deprecated: the audit trail records the signed-in principal. A name sent here is "
+            "kept as `claimed_actor` in the record's `after`, never as its principal"
+        ),
+    )
 
 
 @router.put("/gdpr/classifications", summary="Set an overlay classification")
@@ -104,7 +111,9 @@ def put_classification(request: Request, body: ClassificationBody) -> Response:
         body.protection,
         body.key_scope,
     )
-    saved = overlay.set_overlay(catalog, full, chosen, body.path, value, body.actor)
+    saved = overlay.set_overlay(
+        catalog, full, chosen, body.path, value, actor_of(request), body.actor
+    )
     return send_json(
         request, {"event": full, "version": chosen.version, "path": body.path, **saved}
     )
@@ -112,28 +121,37 @@ def put_classification(request: Request, body: ClassificationBody) -> Response:
 
 @router.delete("/gdpr/classifications", summary="Remove an overlay classification")
 def delete_classification(
-    request: Request, event: str, path: str, actor: str, version: str = "latest"
+    request: Request,
+    event: str,
+    path: str,
+    actor: Annotated[
+        str | None, Query(description="Deprecated: kept as `claimed_actor` in the audit record")
+    ] = None,
+    version: str = "latest",
 ) -> Response:
     catalog = catalog_of(request)
     full, chosen, _ = resolve(catalog, event, version)
-    removed = overlay.delete_overlay(catalog, full, chosen, path, actor)
+    removed = overlay.delete_overlay(catalog, full, chosen, path, actor_of(request), actor)
     return send_json(request, {"removed": removed})
 
 
 class TagBody(BaseModel):
     category: Text
-    actor: Text
+    actor: Text | None = Field(
+        default=None, description="Deprecated: kept as `claimed_actor` in the audit record"
+    )
 
 
 @router.put("/gdpr/tags/{tag}", summary="Map a tag to a category")
 def put_tag(request: Request, tag: str, body: TagBody) -> Response:
     """Every field carrying ``tag`` (inline or by metadata pattern) gets the category."""
-    overlay.set_tag_category(catalog_of(request), tag, body.category, body.actor)
+    overlay.set_tag_category(catalog_of(request), tag, body.category, actor_of(request), body.actor)
     return send_json(request, {"tag": tag, "category": body.category})
 
 
-@router.get("/gdpr/audit", summary="Audit trail of classification changes")
+@router.get("/gdpr/audit", summary="Classification and tag changes (a view of the audit trail)")
 def get_audit(request: Request, object: str = "") -> Response:
+    """The data map's records of ``/v1/audit`` in this route's older shape; prefer that route."""
     return send_json(request, {"items": overlay.audit_entries(catalog_of(request), object)})
 
 
@@ -193,7 +211,7 @@ def put_policy(request: Request, ident: str, body: PolicyBody) -> Response:
     policy = retention.Policy(
         ident, body.category, body.special_category, body.max_retention, tuple(body.residency)
     )
-    retention.save_policy(catalog_of(request), policy)
+    retention.save_policy(catalog_of(request), policy, actor_of(request))
     return send_json(request, policy.as_dict())
 
 

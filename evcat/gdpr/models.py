@@ -1,9 +1,9 @@
-"""GDPR tables: classification overlays, their audit trail, tag mapping, retention policies.
+"""GDPR tables: classification overlays, tag mapping, retention policies.
 
 An overlay row classifies one field path of an event from version ``since_version`` on; it
-lives beside the registry and never touches schema text or ids. Every overlay change writes
-an audit row with the actor and the classification before and after, in the same
-transaction, so the trail cannot miss a change.
+lives beside the registry and never touches schema text or ids. Every change to these tables
+appends a record to the audit trail (``evcat.audit``) in the same transaction, with the
+verified principal and the value before and after, so the trail cannot miss a change.
 """
 
 from __future__ import annotations
@@ -25,19 +25,6 @@ class OverlayRow(SQLModel, table=True):
     key_scope: str | None = Field(default=None, max_length=16)
     actor: str = Field(max_length=255)
     updated_ms: int = Field(sa_type=BigInteger)
-
-
-class AuditRow(SQLModel, table=True):
-    __tablename__ = "gdpr_audit"
-
-    id: int | None = Field(default=None, primary_key=True)
-    # Milliseconds since 1970 outgrew 32 bits in January 1970: BIGINT, as migration 0004 says.
-    at_ms: int = Field(index=True, sa_type=BigInteger)
-    actor: str = Field(max_length=255)
-    action: str = Field(max_length=32)
-    object: str = Field(max_length=1600, index=True)
-    before_json: str | None = None
-    after_json: str | None = None
 
 
 class TagCategoryRow(SQLModel, table=True):

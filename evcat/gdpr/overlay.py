@@ -1,28 +1,33 @@
-"""Writes of the data map: classification overlays and tag mappings, each with an audit row.
+"""Writes of the data map: classification overlays and tag mappings, each audited.
 
 Every write checks its input against the vocabulary and the schema version first, so a bad
 request changes nothing and answers 422 naming the bad value with the valid or nearest ones.
+Each change appends an audit record (``evcat.audit``) naming the verified principal; a name
+the client typed (the old ``actor`` field) is kept only as ``claimed_actor`` in ``after``.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from evcat.audit import Actor, record, resources
+from evcat.audit.chain import ms_of
+from evcat.audit.query import Filters, every_entry
 from evcat.catalog.categories import CATEGORIES
 from evcat.catalog.discovery import EventVersion
 from evcat.catalog.service import Catalog
-from evcat.db import read_session, write_session
+from evcat.db import write_session
 from evcat.gdpr.errors import unknown
-from evcat.gdpr.models import AuditRow, OverlayRow, TagCategoryRow
+from evcat.gdpr.models import OverlayRow, TagCategoryRow
 from evcat.gdpr.vocabulary import IDENTIFIERS, PROTECTIONS, SUBJECT_TYPES
 
 KEY_SCOPES = ("per-subject", "shared")
+MAX_AUTHOR = 255  # the overlay row's ``actor`` column
 
 
 @dataclass(frozen=True)
@@ -77,16 +82,29 @@ def _state(row: OverlayRow | None) -> dict[str, Any] | None:
     ).as_dict()
 
 
-def _audit(session: Session, actor: str, action: str, obj: str, before: Any, after: Any) -> None:
-    session.add(
-        AuditRow(
-            at_ms=now_ms(),
-            actor=actor,
-            action=action,
-            object=obj,
-            before_json=None if before is None else orjson.dumps(before).decode(),
-            after_json=None if after is None else orjson.dumps(after).decode(),
-        )
+def _with_claim(after: dict[str, Any] | None, claimed_actor: str | None) -> dict[str, Any] | None:
+    """``after`` plus the name the client typed, if it typed one (kept, never trusted)."""
+    if claimed_actor is None:
+        return after
+    return {**(after or {}), "claimed_actor": claimed_actor}
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    resource: str,
+    before: Any,
+    after: dict[str, Any] | None,
+    claimed_actor: str | None,
+) -> None:
+    record(
+        session,
+        actor,
+        action,
+        resource,
+        before=before,
+        after=_with_claim(after, claimed_actor),
     )
 
 
@@ -103,19 +121,21 @@ def set_overlay(
     version: EventVersion,
     path: str,
     value: Classification,
-    actor: str,
+    actor: Actor,
+    claimed_actor: str | None = None,
 ) -> dict[str, Any]:
     """Classify ``path`` from ``version`` on; the schema, its id and versions stay untouched."""
     value.check()
     check_path(catalog, version, path)
-    obj = f"{event}/v{version.version}/{path}"
+    resource = resources.classification(event, version.version, path)
+    author = actor.principal[:MAX_AUTHOR]
     with write_session(catalog.engine) as session:
         catalog.registry.refuse_if_read_only(session, None, "classification overlay")
         row = session.get(OverlayRow, (event, path, version.version))
         before = _state(row)
         if row is None:
             row = OverlayRow(
-                event=event, path=path, since_version=version.version, actor=actor, updated_ms=0
+                event=event, path=path, since_version=version.version, actor=author, updated_ms=0
             )
         row.categories_json = orjson.dumps(list(value.categories)).decode()
         row.subject_types_json = orjson.dumps(list(value.subject_types)).decode()
@@ -124,28 +144,43 @@ def set_overlay(
             value.protection,
             value.key_scope,
         )
-        row.actor, row.updated_ms = actor, now_ms()
+        row.actor, row.updated_ms = author, now_ms()
         session.add(row)
-        _audit(session, actor, "classify", obj, before, value.as_dict())
+        _audit(
+            session,
+            actor,
+            "classification.set",
+            resource,
+            before,
+            value.as_dict(),
+            claimed_actor,
+        )
     return value.as_dict()
 
 
 def delete_overlay(
-    catalog: Catalog, event: str, version: EventVersion, path: str, actor: str
+    catalog: Catalog,
+    event: str,
+    version: EventVersion,
+    path: str,
+    actor: Actor,
+    claimed_actor: str | None = None,
 ) -> bool:
     """Remove the overlay set at ``version`` for ``path``; False when there was none."""
-    obj = f"{event}/v{version.version}/{path}"
+    resource = resources.classification(event, version.version, path)
     with write_session(catalog.engine) as session:
         catalog.registry.refuse_if_read_only(session, None, "classification overlay")
         row = session.get(OverlayRow, (event, path, version.version))
         if row is None:
             return False
-        _audit(session, actor, "declassify", obj, _state(row), None)
+        _audit(session, actor, "classification.delete", resource, _state(row), None, claimed_actor)
         session.delete(row)
     return True
 
 
-def set_tag_category(catalog: Catalog, tag: str, category: str, actor: str) -> None:
+def set_tag_category(
+    catalog: Catalog, tag: str, category: str, actor: Actor, claimed_actor: str | None = None
+) -> None:
     """Map a free tag (``PII``) to a category for every schema that carries it."""
     if category not in CATEGORIES:
         raise unknown("category", category, CATEGORIES, list_all=True)
@@ -154,23 +189,39 @@ def set_tag_category(catalog: Catalog, tag: str, category: str, actor: str) -> N
         row = session.get(TagCategoryRow, tag)
         before = None if row is None else {"category": row.category}
         session.merge(TagCategoryRow(tag=tag, category=category))
-        _audit(session, actor, "map-tag", f"tag/{tag}", before, {"category": category})
+        after = {"category": category}
+        _audit(session, actor, "tag.map", resources.tag(tag), before, after, claimed_actor)
+
+
+_OLD_ACTIONS = {
+    "classification.set": "classify",
+    "classification.delete": "declassify",
+    "tag.map": "map-tag",
+}
+
+
+def _object(resource: str) -> str:
+    family, _, name = resource.partition(":")
+    return f"tag/{name}" if family == "tag" else name
 
 
 def audit_entries(catalog: Catalog, obj_prefix: str = "") -> list[dict[str, Any]]:
-    """Audit rows, oldest first, optionally for objects under a prefix (``event/v1/email``)."""
-    with read_session(catalog.engine) as session:
-        rows: Sequence[AuditRow] = session.exec(select(AuditRow)).all()
-    return [
-        {
-            "id": row.id,
-            "at_ms": row.at_ms,
-            "actor": row.actor,
-            "action": row.action,
-            "object": row.object,
-            "before": None if row.before_json is None else orjson.loads(row.before_json),
-            "after": None if row.after_json is None else orjson.loads(row.after_json),
-        }
-        for row in sorted(rows, key=lambda r: r.id or 0)
-        if row.object.startswith(obj_prefix)
-    ]
+    """The data map's records of the audit trail, oldest first, in the shape of
+    ``GET /v1/gdpr/audit``; optionally for objects under a prefix (``event/v1/email``)."""
+    found: list[dict[str, Any]] = []
+    for action, old_action in _OLD_ACTIONS.items():
+        for entry in every_entry(catalog.engine, Filters(action=action)):
+            obj = _object(entry.resource)
+            if obj.startswith(obj_prefix):
+                found.append(
+                    {
+                        "id": entry.seq,
+                        "at_ms": ms_of(entry.time),
+                        "actor": entry.principal,
+                        "action": old_action,
+                        "object": obj,
+                        "before": orjson.loads(entry.before),
+                        "after": orjson.loads(entry.after),
+                    }
+                )
+    return sorted(found, key=lambda item: int(item["id"]))

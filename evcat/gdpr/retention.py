@@ -20,6 +20,7 @@ import yaml
 from sqlmodel import select
 
 from evcat import yamlsafe
+from evcat.audit import Actor, record, resources
 from evcat.catalog.categories import CATEGORIES, is_special, within
 from evcat.catalog.durations import INFINITE, check_duration, to_ms
 from evcat.catalog.service import Catalog
@@ -109,10 +110,13 @@ def _from_row(row: RetentionPolicyRow) -> Policy:
     )
 
 
-def save_policy(catalog: Catalog, policy: Policy) -> None:
+def save_policy(catalog: Catalog, policy: Policy, actor: Actor) -> None:
+    """Store (or replace) a policy; the change is audited under ``actor``."""
     policy.check()
     with write_session(catalog.engine) as session:
         catalog.registry.refuse_if_read_only(session, None, "retention policy")
+        row = session.get(RetentionPolicyRow, policy.id)
+        before = None if row is None else _from_row(row).as_dict()
         session.merge(
             RetentionPolicyRow(
                 id=policy.id,
@@ -121,6 +125,14 @@ def save_policy(catalog: Catalog, policy: Policy) -> None:
                 max_retention=policy.max_retention,
                 residency_json=orjson.dumps(list(policy.residency)).decode(),
             )
+        )
+        record(
+            session,
+            actor,
+            "retention-policy.set",
+            resources.retention_policy(policy.id),
+            before=before,
+            after=policy.as_dict(),
         )
 
 

@@ -15,4 +15,13 @@ evcat package but the website, and nothing below it (registry, catalog, gdpr, up
 formats, compat) imports it.
 """
 
-__all__ = ["bodies", "boundary", "context", "error_types", "families", "problems", "stack"]
+__all__ = [
+    "bodies",
+    "boundary",
+    "context",
+    "error_types",
+    "families",
+    "problems",
+    "refused_sign_ins",
+    "stack",
+]

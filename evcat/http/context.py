@@ -34,6 +34,7 @@ from fastapi import Request
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from evcat.audit.actor import ANONYMOUS_PRINCIPAL, Actor
 from evcat.http.families import Family, family_of
 
 CONTEXT_KEY = "evcat.context"
@@ -70,6 +71,13 @@ class RequestContext:
     def request_id(self, value: str) -> None:
         self._request_id = value
 
+    @property
+    def actor(self) -> Actor:
+        """Who makes a change in this request, as its audit record names them: the verified
+        principal (``anonymous`` without one), the request id and the client's address."""
+        principal = self.principal.name if self.principal is not None else ANONYMOUS_PRINCIPAL
+        return Actor(principal, self.request_id, self.client or None)
+
 
 def context_of(scope: Scope) -> RequestContext:
     """The context of the request ``scope`` belongs to (made by ``ContextMiddleware``)."""
@@ -80,6 +88,11 @@ def context_of(scope: Scope) -> RequestContext:
 def request_context(request: Request) -> RequestContext:
     """FastAPI dependency: the request's context."""
     return context_of(request.scope)
+
+
+def actor_of(request: Request) -> Actor:
+    """The audit trail's ``Actor`` of a FastAPI request (see ``RequestContext.actor``)."""
+    return context_of(request.scope).actor
 
 
 async def record_route(request: Request) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from evcat.audit import ANONYMOUS, Actor, record, resources
 from evcat.db import read_session, write_session
 from evcat.errors import (
     OperationNotPermittedError,
@@ -32,7 +33,9 @@ def _referenced(session: Session, subject: str, version: int, *, by_others: bool
     return bool(store.live_referrers(session, subject, version, besides=besides))
 
 
-def delete_version(registry: Registry, subject: str, version: int, *, permanent: bool) -> int:
+def delete_version(
+    registry: Registry, subject: str, version: int, *, permanent: bool, actor: Actor = ANONYMOUS
+) -> int:
     """Soft-delete a live version, or permanently delete a soft-deleted one."""
     removed: list[int] = []
     with write_session(registry.engine) as session:
@@ -48,6 +51,7 @@ def delete_version(registry: Registry, subject: str, version: int, *, permanent:
             if _referenced(session, subject, row.version):
                 raise ReferenceExistsError(subject, row.version)
             store.mark_deleted(session, subject, [row.version])
+            _audit_version(session, actor, row, permanent=False)
             return row.version
         if not row.deleted:
             raise VersionNotSoftDeletedError(subject, row.version)
@@ -58,8 +62,17 @@ def delete_version(registry: Registry, subject: str, version: int, *, permanent:
         if len(rows) == 1:
             store.delete_config(session, subject)
             store.delete_mode(session, subject)
+        _audit_version(session, actor, row, permanent=True)
     registry.forget(removed)
     return row.version
+
+
+def _audit_version(session: Session, actor: Actor, row: VersionRecord, *, permanent: bool) -> None:
+    """A version's soft delete (``deleted`` becomes true) or hard delete (it is gone)."""
+    before = {"version": row.version, "id": row.schema_id, "deleted": row.deleted}
+    after = None if permanent else before | {"deleted": True}
+    action = "version.hard-delete" if permanent else "version.soft-delete"
+    record(session, actor, action, resources.subject(row.subject), before=before, after=after)
 
 
 def _pick(rows: list[VersionRecord], version: int, permanent: bool) -> VersionRecord:
@@ -75,7 +88,9 @@ def _pick(rows: list[VersionRecord], version: int, permanent: bool) -> VersionRe
     return row
 
 
-def delete_subject(registry: Registry, subject: str, *, permanent: bool) -> list[int]:
+def delete_subject(
+    registry: Registry, subject: str, *, permanent: bool, actor: Actor = ANONYMOUS
+) -> list[int]:
     """Soft-delete every live version, or permanently delete an already soft-deleted subject."""
     with write_session(registry.engine) as session:
         subject = policy.aliased(session, subject)
@@ -90,8 +105,17 @@ def delete_subject(registry: Registry, subject: str, *, permanent: bool) -> list
             for row in live:
                 if _referenced(session, subject, row.version, by_others=True):
                     raise ReferenceExistsError(subject, row.version)
-            store.mark_deleted(session, subject, [row.version for row in live])
-            return [row.version for row in live]
+            deleted = [row.version for row in live]
+            store.mark_deleted(session, subject, deleted)
+            record(
+                session,
+                actor,
+                "subject.soft-delete",
+                resources.subject(subject),
+                before={"live_versions": deleted},
+                after={"live_versions": []},
+            )
+            return deleted
         if live:
             raise SubjectNotSoftDeletedError(subject)
         for row in rows:
@@ -101,6 +125,13 @@ def delete_subject(registry: Registry, subject: str, *, permanent: bool) -> list
         store.remove_versions(session, subject, versions)
         store.delete_config(session, subject)
         store.delete_mode(session, subject)
+        record(
+            session,
+            actor,
+            "subject.hard-delete",
+            resources.subject(subject),
+            before={"versions": versions},
+        )
     registry.forget([row.schema_id for row in rows])
     return versions
 
@@ -124,7 +155,9 @@ def get_config(
         return effective.fields | {policy.LEVEL_KEY: effective.level.value}
 
 
-def set_config(registry: Registry, subject: str | None, update: dict[str, Any]) -> dict[str, Any]:
+def set_config(
+    registry: Registry, subject: str | None, update: dict[str, Any], *, actor: Actor = ANONYMOUS
+) -> dict[str, Any]:
     """Merge ``update`` into the stored config; returns it in request form (``compatibility``).
 
     An empty update changes nothing and answers the current config, as Confluent 8 does.
@@ -142,8 +175,18 @@ def set_config(registry: Registry, subject: str | None, update: dict[str, Any]) 
     with write_session(registry.engine) as session:
         policy.refuse_if_read_only(session, subject)
         key = subject or GLOBAL
-        merged = policy.merge_config_update(store.get_config(session, key), update)
-        store.put_config(session, key, merged)
+        stored = store.get_config(session, key)
+        merged = policy.merge_config_update(stored, update)
+        if merged != stored:
+            store.put_config(session, key, merged)
+            record(
+                session,
+                actor,
+                "config.set",
+                resources.config(subject),
+                before=stored,
+                after=merged,
+            )
     return _request_form(merged)
 
 
@@ -155,7 +198,9 @@ def _request_form(config: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def delete_config(registry: Registry, subject: str | None) -> dict[str, Any]:
+def delete_config(
+    registry: Registry, subject: str | None, *, actor: Actor = ANONYMOUS
+) -> dict[str, Any]:
     """Remove a subject's (or the global) config; returns what was removed."""
     with write_session(registry.engine) as session:
         policy.refuse_if_read_only(session, subject)
@@ -164,8 +209,9 @@ def delete_config(registry: Registry, subject: str | None) -> dict[str, Any]:
         if config is None:
             if subject:
                 raise SubjectNotFoundError(subject)
-            config = {policy.LEVEL_KEY: registry.settings.default_compatibility}
+            return {policy.LEVEL_KEY: registry.settings.default_compatibility}
         store.delete_config(session, key)
+        record(session, actor, "config.delete", resources.config(subject), before=config)
         return config
 
 
@@ -182,7 +228,14 @@ def get_mode(registry: Registry, subject: str | None, *, default_to_global: bool
         return policy.effective_mode(session, subject)
 
 
-def set_mode(registry: Registry, subject: str | None, mode_value: object, *, force: bool) -> str:
+def set_mode(
+    registry: Registry,
+    subject: str | None,
+    mode_value: object,
+    *,
+    force: bool,
+    actor: Actor = ANONYMOUS,
+) -> str:
     """Change a mode; IMPORT needs an empty scope unless ``force``."""
     mode = policy.parse_mode(mode_value)
     if subject:
@@ -198,17 +251,31 @@ def set_mode(registry: Registry, subject: str | None, mode_value: object, *, for
                     "Cannot import since found existing subjects: delete them first or "
                     "pass force=true"
                 )
-        store.put_mode(session, subject or GLOBAL, mode)
+        stored = store.get_mode(session, subject or GLOBAL)
+        if stored != mode:
+            store.put_mode(session, subject or GLOBAL, mode)
+            after: dict[str, Any] = {"mode": mode}
+            if force:
+                after["force"] = True
+            record(
+                session,
+                actor,
+                "mode.set",
+                resources.mode(subject),
+                before=None if stored is None else {"mode": stored},
+                after=after,
+            )
     return mode
 
 
-def delete_mode(registry: Registry, subject: str | None) -> str:
+def delete_mode(registry: Registry, subject: str | None, *, actor: Actor = ANONYMOUS) -> str:
     with write_session(registry.engine) as session:
         key = subject or GLOBAL
         mode = store.get_mode(session, key)
         if mode is None:
             if subject:
                 raise SubjectNotFoundError(subject)
-            mode = policy.READWRITE
+            return policy.READWRITE
         store.delete_mode(session, key)
+        record(session, actor, "mode.delete", resources.mode(subject), before={"mode": mode})
         return mode

@@ -253,6 +253,7 @@ class ConfluentApi:
             wanted,
             normalize=request.flag("normalize"),
             force=request.flag("force"),
+            actor=request.actor,
         )
         if wanted.version not in (None, -1):
             # An IMPORT naming a taken version may have removed the schema it held.
@@ -277,7 +278,10 @@ class ConfluentApi:
 
     def delete_subject(self, request: ApiRequest) -> Reply:
         versions = admin.delete_subject(
-            self.registry, request.params["subject"], permanent=request.flag("permanent")
+            self.registry,
+            request.params["subject"],
+            permanent=request.flag("permanent"),
+            actor=request.actor,
         )
         if request.flag("permanent"):
             self.forget_cached_ids()
@@ -289,6 +293,7 @@ class ConfluentApi:
             request.params["subject"],
             parse_version(request.params["version"]),
             permanent=request.flag("permanent"),
+            actor=request.actor,
         )
         if request.flag("permanent"):
             self.forget_cached_ids()
@@ -321,10 +326,12 @@ class ConfluentApi:
         return Reply(config)
 
     def put_config(self, request: ApiRequest) -> Reply:
-        return Reply(admin.set_config(self.registry, request.params.get("subject"), request.json()))
+        subject = request.params.get("subject")
+        return Reply(admin.set_config(self.registry, subject, request.json(), actor=request.actor))
 
     def delete_config(self, request: ApiRequest) -> Reply:
-        return Reply(admin.delete_config(self.registry, request.params.get("subject")))
+        subject = request.params.get("subject")
+        return Reply(admin.delete_config(self.registry, subject, actor=request.actor))
 
     def get_mode(self, request: ApiRequest) -> Reply:
         mode = admin.get_mode(
@@ -341,11 +348,13 @@ class ConfluentApi:
             request.params.get("subject"),
             body.get("mode"),
             force=request.flag("force"),
+            actor=request.actor,
         )
         return Reply({"mode": mode})
 
     def delete_mode(self, request: ApiRequest) -> Reply:
-        return Reply({"mode": admin.delete_mode(self.registry, request.params.get("subject"))})
+        subject = request.params.get("subject")
+        return Reply({"mode": admin.delete_mode(self.registry, subject, actor=request.actor)})
 
     def metadata_id(self, request: ApiRequest) -> Reply:
         cluster = self.registry.settings.cluster_id

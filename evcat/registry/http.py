@@ -19,6 +19,7 @@ import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from evcat.audit import Actor
 from evcat.errors import (
     BadRequestError,
     EvcatError,
@@ -43,6 +44,11 @@ class ApiRequest:
     context: RequestContext
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def actor(self) -> Actor:
+        """Who sends this request, for the audit record of a write."""
+        return self.context.actor
 
     def flag(self, *names: str) -> bool:
         """A boolean query parameter: case-insensitive ``true`` (clients send ``True``)."""

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from evcat.audit import ANONYMOUS, Actor, record, resources, sha256_hex
 from evcat.compat import CompatibilityLevel
 from evcat.db import current_epoch, read_session, write_session
 from evcat.errors import (
@@ -71,6 +72,41 @@ def _identity(
     parsed: ParsedSchema, metadata: dict[str, Any] | None, ruleset: dict[str, Any] | None
 ) -> tuple[str, str]:
     return identity(parsed.schema_type, parsed.canonical, parsed.references, metadata, ruleset)
+
+
+def _audit_registration(
+    session: Session,
+    actor: Actor,
+    registered: SubjectVersion,
+    live: Sequence[VersionRecord],
+    mode: str,
+    force: bool,
+) -> None:
+    """The record of a new version: the schema as a digest, never its text."""
+    schema = registered.schema
+    after: dict[str, object] = {
+        "version": registered.version,
+        "id": schema.id,
+        "guid": schema.guid,
+        "schemaType": schema.schema_type,
+        "schema_sha256": sha256_hex(schema.text),
+        "references": [
+            {"name": r.name, "subject": r.subject, "version": r.version} for r in schema.references
+        ],
+    }
+    if force:
+        after["force"] = True  # the compatibility check was skipped on request
+    if mode == policy.IMPORT:
+        after["mode"] = mode
+    before = {"version": live[-1].version, "id": live[-1].schema_id} if live else None
+    record(
+        session,
+        actor,
+        "schema.register",
+        resources.subject(registered.subject),
+        before=before,
+        after=after,
+    )
 
 
 class Registry:
@@ -291,12 +327,13 @@ class Registry:
         normalize: bool = False,
         force: bool = False,
         after_insert: Callable[[Session, SubjectVersion], None] | None = None,
+        actor: Actor = ANONYMOUS,
     ) -> SubjectVersion:
         """Register ``request`` under ``subject``; an identical live version is returned as is.
 
         ``after_insert`` runs inside the write transaction once a new version row is written
         (never for an identical version returned as is): whatever it writes commits with the
-        version, and if it raises, neither is kept.
+        version, and if it raises, neither is kept. A new version is audited under ``actor``.
         """
         validate_subject(subject)
         with read_session(self.engine) as session:
@@ -356,6 +393,7 @@ class Registry:
             registered = self._subject_version(
                 session, store.VersionRecord(subject, version, schema_id, False, created)
             )
+            _audit_registration(session, actor, registered, _live(rows), mode, force)
             if after_insert is not None:
                 after_insert(session, registered)
             return registered

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from evcat.errors import BadRequestError
+from evcat.http.context import actor_of
 from evcat.registry.requests import schema_request
 from evcat.upcast.codecs.jsonio import jsonable
 from evcat.upcast.errors import InvalidWireFormat
@@ -164,7 +165,9 @@ def add_upcaster(
     replace: bool = False,
 ) -> EdgeRecord:
     """Checked against both schemas, validated on samples; the report is stored with it."""
-    return service(request).register(document, event=event, to_version=version, replace=replace)
+    return service(request).register(
+        document, event=event, to_version=version, replace=replace, actor=actor_of(request)
+    )
 
 
 @router.get("/events/{event}/versions/{version}/upcasters/{from_version}", summary="One upcaster")
@@ -180,7 +183,7 @@ def get_upcaster(
 def delete_upcaster(
     request: Request, event: str, version: Version, from_version: FromVersion
 ) -> EdgeRecord:
-    return service(request).delete(event, version, from_version)
+    return service(request).delete(event, version, from_version, actor=actor_of(request))
 
 
 @router.get("/events/{event}/plan", summary="The route of a stored version to the target")
@@ -223,7 +226,7 @@ def get_policy(request: Request, event: str) -> dict[str, Any]:
 def put_policy(
     request: Request, event: str, body: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
-    service(request).set_policy(event, body.get("policy"))
+    service(request).set_policy(event, body.get("policy"), actor=actor_of(request))
     return {"event": event, "policy": body.get("policy")}
 
 
@@ -237,7 +240,9 @@ def register(
 ) -> dict[str, Any]:
     """Under BACKWARD_OR_UPCASTABLE an incompatible version needs a valid ``upcaster``."""
     upcaster = body.get("upcaster")
-    result = register_version(service(request), event, schema_request(body), upcaster)
+    result = register_version(
+        service(request), event, schema_request(body), upcaster, actor=actor_of(request)
+    )
     return {
         "subject": event,
         "version": result.version.version,

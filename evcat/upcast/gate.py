@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from evcat.audit import ANONYMOUS, Actor
 from evcat.errors import IncompatibleSchemaError, NotFoundError
 from evcat.formats import ParsedSchema, get_format
 from evcat.registry.entities import SchemaRequest, SubjectVersion
@@ -129,19 +130,22 @@ def register_version(
     subject: str,
     request: SchemaRequest,
     upcaster: Mapping[str, Any] | None = None,
+    *,
+    actor: Actor = ANONYMOUS,
 ) -> Registration:
     """Register ``request`` under ``subject`` with ``upcaster``, as its policy decides.
 
     See the module doc. ``upcaster`` is a declarative document read as
     ``UpcastService.prepare`` reads it, at the new version; for a first version that can
-    only be a ``rename_type`` from another event type.
+    only be a ``rename_type`` from another event type. The version and its upcaster are
+    audited under ``actor``, in the one transaction that stores both.
     """
     registry = service.registry
     index = service.snapshot().index
     live = index.versions.get(subject, [])
     gated = service.policy(subject) == BACKWARD_OR_UPCASTABLE
     if upcaster is None and not (gated and live):
-        return Registration(registry.register(subject, request))
+        return Registration(registry.register(subject, request, actor=actor))
     existing = _registered_already(registry, subject, request)
     if existing is not None:
         # Checking it as a new version would compare the schema with itself (or a later one).
@@ -158,7 +162,13 @@ def register_version(
     if upcaster is None:  # only under the policy with a live version: see the first test
         _require_implicit_edge(overlay, subject, live[-1], new)
         return Registration(
-            registry.register(subject, request, force=True, after_insert=_decided_for(subject, new))
+            registry.register(
+                subject,
+                request,
+                force=True,
+                after_insert=_decided_for(subject, new),
+                actor=actor,
+            )
         )
     checked = service.prepare(upcaster, event=subject, to_version=new, index=overlay)
     spec = checked.spec
@@ -169,11 +179,15 @@ def register_version(
     stored: list[EdgeRecord] = []
 
     def store_edge(session: Session, _version: SubjectVersion) -> None:
-        stored.append(store_row_in(session, checked.row(), replace=False))
+        stored.append(store_row_in(session, checked.row(), replace=False, actor=actor))
 
     # Under the policy the decision is made; without it the registry's own check still applies.
     version = registry.register(
-        subject, request, force=gated, after_insert=_decided_for(subject, new, store_edge)
+        subject,
+        request,
+        force=gated,
+        after_insert=_decided_for(subject, new, store_edge),
+        actor=actor,
     )
     # No edge when the same schema was registered meanwhile (the hook did not run).
     return Registration(version, stored[0] if stored else None)

@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 from sqlmodel import Session
 
+from evcat.audit import ANONYMOUS, Actor, record, resources
 from evcat.db import read_session, write_session
 from evcat.registry.service import Registry, now_ms
 from evcat.upcast import store
@@ -51,6 +52,7 @@ from evcat.upcast.models import UpcasterRow
 from evcat.upcast.read.dicts import Upcaster
 
 BACKWARD_OR_UPCASTABLE = "BACKWARD_OR_UPCASTABLE"
+ADD, PIN = "upcaster.add", "upcaster.pin"  # audit actions of a stored edge
 POLICIES = (BACKWARD_OR_UPCASTABLE,)
 
 
@@ -182,6 +184,7 @@ class UpcastService:
         event: str | None = None,
         to_version: int | None = None,
         replace: bool = False,
+        actor: Actor = ANONYMOUS,
     ) -> EdgeRecord:
         """Check, validate and store a declarative upcaster; returns it with its report.
 
@@ -192,7 +195,7 @@ class UpcastService:
             with read_session(self.registry.engine) as session:
                 self.registry.refuse_if_read_only(session, event, "upcaster registration")
         checked = self.prepare(document, event=event, to_version=to_version)
-        return self.store_row(checked.row(), replace)
+        return self.store_row(checked.row(), replace, actor=actor)
 
     def prepare(
         self,
@@ -250,7 +253,13 @@ class UpcastService:
             raise ValidationFailedError(report_problems(report))
         return report
 
-    def pin(self, refs: Sequence[str] | None = None, *, replace: bool = False) -> list[EdgeRecord]:
+    def pin(
+        self,
+        refs: Sequence[str] | None = None,
+        *,
+        replace: bool = False,
+        actor: Actor = ANONYMOUS,
+    ) -> list[EdgeRecord]:
         """Validate and pin the loaded Python upcasters (those named by ``refs``, or all)."""
         snapshot = self.snapshot()
         chosen = [
@@ -263,7 +272,7 @@ class UpcastService:
             if not report.passed:
                 raise ValidationFailedError(report_problems(report))
             self._check_graph(snapshot, edge, None)
-            records.append(self.store_row(code_row(item, report), replace))
+            records.append(self.store_row(code_row(item, report), replace, actor=actor, action=PIN))
         return records
 
     def _check_graph(
@@ -306,11 +315,13 @@ class UpcastService:
         if added:
             raise GraphError(added)
 
-    def store_row(self, row: UpcasterRow, replace: bool) -> EdgeRecord:
+    def store_row(
+        self, row: UpcasterRow, replace: bool, *, actor: Actor = ANONYMOUS, action: str = ADD
+    ) -> EdgeRecord:
         """Store an edge row; an existing edge between the same versions needs ``replace``."""
         with write_session(self.registry.engine) as session:
             self.registry.refuse_if_read_only(session, row.event, "upcaster registration")
-            return store_row_in(session, row, replace)
+            return store_row_in(session, row, replace, actor=actor, action=action)
 
     def all_edges(self) -> list[EdgeRecord]:
         """Every stored edge, by event, source version and id."""
@@ -330,7 +341,9 @@ class UpcastService:
             )
         return found[0]
 
-    def delete(self, event: str, version: int, from_version: int) -> EdgeRecord:
+    def delete(
+        self, event: str, version: int, from_version: int, *, actor: Actor = ANONYMOUS
+    ) -> EdgeRecord:
         with write_session(self.registry.engine) as session:
             self.registry.refuse_if_read_only(session, event, "upcaster deletion")
             rows = [
@@ -342,9 +355,11 @@ class UpcastService:
                 raise EdgeNotFoundError(
                     f"no upcaster from v{from_version} arrives at {event} v{version}"
                 )
-            record = EdgeRecord.of(rows[0])
+            edge = EdgeRecord.of(rows[0])
+            resource, before = _resource(rows[0]), _audited(rows[0])
             store.delete_edges(session, rows)
-        return record
+            record(session, actor, "upcaster.remove", resource, before=before)
+        return edge
 
     # -- policy ----------------------------------------------------------------------------
 
@@ -352,19 +367,39 @@ class UpcastService:
         with read_session(self.registry.engine) as session:
             return store.get_policy(session, event)
 
-    def set_policy(self, event: str, policy: str | None) -> None:
+    def set_policy(self, event: str, policy: str | None, *, actor: Actor = ANONYMOUS) -> None:
         if policy is not None and policy not in POLICIES:
             raise SpecError(
                 [Problem("INVALID_POLICY", f"policy must be one of {POLICIES} or null", event)]
             )
         with write_session(self.registry.engine) as session:
             self.registry.refuse_if_read_only(session, event, "upcast policy change")
+            before = store.get_policy(session, event)
+            if before == policy:
+                return
             store.set_policy(session, event, policy)
+            record(
+                session,
+                actor,
+                "upcast-policy.set",
+                resources.upcast_policy(event),
+                before={"policy": before},
+                after={"policy": policy},
+            )
 
 
-def store_row_in(session: Session, row: UpcasterRow, replace: bool) -> EdgeRecord:
-    """``UpcastService.store_row`` inside the caller's write transaction."""
+def store_row_in(
+    session: Session,
+    row: UpcasterRow,
+    replace: bool,
+    *,
+    actor: Actor = ANONYMOUS,
+    action: str = ADD,
+) -> EdgeRecord:
+    """``UpcastService.store_row`` inside the caller's write transaction, audited as ``action``
+    (``upcaster.add``, or ``upcaster.pin`` for Python code)."""
     existing = store.find_edge(session, row.event, row.from_version, row.to_event, row.to_version)
+    before = None if existing is None else _audited(existing)
     if existing is not None:
         if not replace:
             raise EdgeExistsError(
@@ -373,7 +408,25 @@ def store_row_in(session: Session, row: UpcasterRow, replace: bool) -> EdgeRecor
                 "send replace=true to replace it"
             )
         store.delete_edges(session, [existing])
-    return EdgeRecord.of(store.insert_edge(session, row))
+    stored = store.insert_edge(session, row)
+    record(session, actor, action, _resource(stored), before=before, after=_audited(stored))
+    return EdgeRecord.of(stored)
+
+
+def _resource(row: UpcasterRow) -> str:
+    return resources.upcaster(
+        row.event, row.from_version, row.to_event or None, row.to_version or None
+    )
+
+
+def _audited(row: UpcasterRow) -> dict[str, Any]:
+    """An edge as its audit record shows it: the spec only as its fingerprint."""
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "fingerprint": row.fingerprint,
+        "code_ref": row.code_ref,
+    }
 
 
 def stored_edge(row: UpcasterRow) -> StoredEdge:

