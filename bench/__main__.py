@@ -23,6 +23,8 @@ from bench.server import Pinning
 # Module names under bench/, each with ``run(options) -> list[Result]``, in running order.
 DEFAULT = (
     "by_id",
+    "list_pages",
+    "by_id_auth",
     "register_transitive",
     "startup",
     "cli_startup",
@@ -32,6 +34,7 @@ DEFAULT = (
     "upcast_passthrough",
     "upcast_wire",
     "upcast_bulk",
+    "import_topic",
     "audit_trail",
 )
 # Too slow for the default run (minutes of set-up): run by name.

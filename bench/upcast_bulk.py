@@ -35,7 +35,7 @@ from evcat.migrations import upgrade
 from evcat.registry.entities import SchemaRequest
 from evcat.registry.service import Registry
 from evcat.settings import Settings
-from evcat.upcast.read.bulk import RANGE, STREAM, BulkJob, run_bulk
+from evcat.upcast.bulk import RANGE, STREAM, BulkJob, run_bulk
 from evcat.upcast.service import UpcastService
 
 EVENTS = 200_000

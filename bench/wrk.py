@@ -66,6 +66,7 @@ def run_wrk(
     seconds: float,
     connections: int,
     pinning: Pinning,
+    headers: tuple[str, ...] = (),
 ) -> WrkRun:
     """One closed-loop wrk run against ``GET /schemas/ids/{random 1..max_id}``."""
     command = [
@@ -76,6 +77,7 @@ def run_wrk(
         f"-d{max(1, round(seconds))}s",
         "--timeout",
         "5s",
+        *(option for header in headers for option in ("-H", header)),
         "-s",
         str(SCRIPT),
         f"{base_url}/",

@@ -338,6 +338,67 @@ class SchemaTooLargeError(UnprocessableError):
     title = "Schema too large"
 
 
+# -- sign-in and rate limits --------------------------------------------------------------------
+
+
+class UnauthorizedError(EvcatError):
+    """No credentials where the auth file asks for them, or credentials that are wrong (the
+    message never says which part). Carries the ``WWW-Authenticate`` challenges."""
+
+    status = 401
+    error_code = 40101
+    title = "Unauthorized"
+
+    def __init__(self, message: str = "Unauthorized") -> None:
+        # Two challenges in one header (RFC 9110 11.6.1): browsers ask for Basic credentials,
+        # API clients learn that bearer tokens work too.
+        super().__init__(
+            message, headers={"WWW-Authenticate": 'Basic realm="evcat", Bearer realm="evcat"'}
+        )
+
+
+class ForbiddenError(EvcatError):
+    """A signed-in principal whose bindings do not grant the operation on the resource:
+    ``User NAME is denied operation OP on Subject: S``."""
+
+    status = 403
+    error_code = 40301
+    title = "Forbidden"
+
+    def __init__(self, who: str, operation: str, resource: str) -> None:
+        super().__init__(f"{who} is denied operation {operation} on {resource}")
+
+
+class RateLimitedError(EvcatError):
+    """The principal (or an anonymous client's address) spent its ``rate_limits`` budget;
+    ``Retry-After`` says when a request is admitted again."""
+
+    status = 429
+    error_code = 42901
+    title = "Rate limit exceeded"
+
+    def __init__(self, retry_after: str) -> None:
+        super().__init__(
+            f"Rate limit exceeded; retry after {retry_after} s",
+            headers={"Retry-After": retry_after},
+        )
+
+
+class SignInThrottledError(EvcatError):
+    """Ten refused sign-ins from one address within a minute: that address is refused,
+    whatever it sends, until the minute ends (``Retry-After``)."""
+
+    status = 429
+    error_code = 42920
+    title = "Too many refused sign-ins"
+
+    def __init__(self, retry_after: str) -> None:
+        super().__init__(
+            f"Too many refused sign-ins from this address; retry after {retry_after} s",
+            headers={"Retry-After": retry_after},
+        )
+
+
 # -- evcat's registry --------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +30,16 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         default=2 * 1024 * 1024, description="Request bodies above this size are refused"
     )
+    allowed_hosts: str = Field(
+        default="*",
+        description="Comma-separated host names the server answers to (*.example.com for "
+        "sub-domains); other Host headers get 400. * answers every host",
+    )
+    allowed_origins: str = Field(
+        default="",
+        description="Comma-separated browser origins (https://console.example.com) whose "
+        "pages may send state-changing requests, besides the server's own; * for any",
+    )
     max_schema_bytes: int = Field(
         default=1024 * 1024, description="Schemas above this size are refused with 42209"
     )
@@ -51,6 +62,14 @@ class Settings(BaseSettings):
     )
     upcaster_max_batch: int = Field(
         default=10_000, ge=1, description="Events per POST /v1/upcast request"
+    )
+    auth_config: Path | None = Field(
+        default=None,
+        description="The auth file (users, tokens, OIDC, bindings, rate limits); none: no sign-in",
+    )
+    insecure_no_auth: bool = Field(
+        default=False,
+        description="Allow a non-loopback host without an auth file (warned at every start)",
     )
     body_read_timeout: float = Field(
         default=30.0, gt=0, description="Seconds a client has to send a whole request body"
@@ -93,7 +112,7 @@ class Settings(BaseSettings):
         default=64, ge=1, description="Nesting of records, arrays, maps, unions, messages"
     )
     protobuf_max_fields: int = Field(
-        default=2_000, ge=1, description="Fields of one Protobuf message"
+        default=2_000, ge=1, description="Fields of one Protobuf message, values of one enum"
     )
     protobuf_max_messages: int = Field(
         default=1_000, ge=1, description="Messages and enums of one Protobuf schema"
@@ -108,6 +127,39 @@ class Settings(BaseSettings):
         return self.db_url.startswith("sqlite")
 
     @property
+    def allowed_host_list(self) -> list[str]:
+        """``allowed_hosts`` split into patterns."""
+        return _split(self.allowed_hosts)
+
+    @property
+    def allowed_origin_list(self) -> list[str]:
+        """``allowed_origins`` split into origins."""
+        return _split(self.allowed_origins)
+
+    @property
     def upcaster_module_list(self) -> list[str]:
         """``upcaster_modules`` split into module names."""
-        return [name.strip() for name in self.upcaster_modules.split(",") if name.strip()]
+        return _split(self.upcaster_modules)
+
+
+def _split(text: str) -> list[str]:
+    """A comma-separated setting as its non-empty items."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def no_auth_warning(host: str) -> str:
+    """What ``--insecure-no-auth`` prints and logs at every start."""
+    return (
+        f"serving {host} WITHOUT sign-in (--insecure-no-auth): anyone who reaches it may "
+        "register, delete and rewrite the catalog; pass --auth-config FILE to protect it"
+    )

@@ -21,7 +21,7 @@ import pytest
 import uvicorn
 from sqlalchemy import create_engine, text
 
-from evcat.app import create_app
+from evcat.app import build_application
 from evcat.migrations import upgrade
 from evcat.settings import Settings
 
@@ -72,16 +72,26 @@ class LiveServer:
     """uvicorn serving ``create_app`` (or any ASGI ``app``) in a background thread, on a free
     port."""
 
-    def __init__(self, settings: Settings | None = None, *, app: Any = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        app: Any = None,
+        lifespan: str = "off",
+        **options: Any,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         assert (settings is None) != (app is None), "serve either settings or an app"
+        built = None if settings is None else build_application(settings, migrate=True)
+        self.services = None if built is None else built.services
         config = uvicorn.Config(
-            app if app is not None else create_app(settings, migrate=True),
+            app if built is None else built.asgi,
             host="127.0.0.1",
             port=self.port,
             log_level="warning",
-            lifespan="off",
+            lifespan=lifespan,
+            **options,
         )
         self.app = config.app
         self.server = uvicorn.Server(config)

@@ -14,6 +14,8 @@ DOCS = Path(__file__).parent.parent / "docs" / "errors.md"
 # Confluent's codes below 20 in each band, as its registry uses them (docs/api.md).
 CONFLUENT = {40401, 40402, 40403, 40404, 40405, 40406, 40407, 40408, 40409, 409}
 CONFLUENT |= {42201, 42202, 42203, 42204, 42205, 42206, 42207, 42208, 42209}
+# Confluent's security plugins and Confluent Cloud: unauthorized, forbidden, rate limited.
+CONFLUENT |= {40101, 40301, 42901}
 
 
 def _every_error_class() -> set[type[EvcatError]]:

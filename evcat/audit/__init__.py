@@ -3,6 +3,9 @@
 Write paths call ``record(session, actor, action, resource, before=..., after=...)`` inside
 the ``db.write_session`` that makes the change; the auth layer calls
 ``record_refused_sign_in``. ``query`` reads pages of the trail, ``verify`` checks its chain.
+
+It imports only ``evcat.db``, ``evcat.errors`` and ``evcat.settings``: every write path below
+the surface may import it.
 """
 
 from __future__ import annotations
@@ -16,9 +19,14 @@ __all__ = [
     "ANONYMOUS",
     "ANONYMOUS_PRINCIPAL",
     "Actor",
+    "actor",
+    "api",
+    "chain",
     "local_actor",
+    "query",
     "record",
     "record_refused_sign_in",
     "resources",
     "sha256_hex",
+    "verify",
 ]

@@ -66,15 +66,6 @@ def get_version(request: Request, name: str, version: str) -> Response:
     )
 
 
-@router.get("/events/{name}/versions/{version}/fields", summary="Fields of an event version")
-def get_fields(request: Request, name: str, version: str) -> Response:
-    """Every field path with type, doc, optionality, tags, declaration and GDPR classification."""
-    # Imported here: the GDPR map builds on the catalog, not the other way round.
-    from evcat.gdpr.fields import fields_view
-
-    return send_json(request, fields_view(catalog_of(request), name, version))
-
-
 @router.get("/events/{name}/versions/{version}/schema", summary="Schema text (dataschema URL)")
 def get_schema(request: Request, name: str, version: str) -> Response:
     """The exact schema text of one version, with its format's media type and a strong ETag."""

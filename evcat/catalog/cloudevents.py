@@ -9,7 +9,7 @@ The data-classification extension values are derived from the event's declared f
 categories: any special category (GDPR Art. 9) makes the event ``restricted`` /
 ``special-category``; other personal data makes it ``confidential`` / ``standard``; both carry
 ``dataregulation: GDPR``. The special categories are those the data map's vocabulary marks
-as GDPR Art. 9 (``evcat.gdpr.vocabulary``).
+as GDPR Art. 9 (``evcat.catalog.categories``).
 
 Sample events are checked twice: by evcat's own rules (attribute naming, required attributes,
 absolute ``dataschema``, ``type`` and ``source`` against the declaration, personal data in
@@ -30,10 +30,10 @@ from cloudevents.core.exceptions import BaseCloudEventException
 from cloudevents.core.formats.json import JSONFormat
 
 from evcat.catalog import spec as s
+from evcat.catalog.categories import SPECIAL_CATEGORIES
 from evcat.catalog.discovery import EventVersion
 from evcat.formats import AVRO, JSON, PROTOBUF
 from evcat.formats.jsonschema.patterns import literal, search
-from evcat.gdpr.vocabulary import SPECIAL_CATEGORIES
 
 SCHEMA_MEDIA_TYPES = {
     AVRO: "application/vnd.apache.avro+json",

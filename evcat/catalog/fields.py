@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from evcat.formats import AVRO, JSON, PROTOBUF, ParsedSchema
+from evcat.formats.protobuf.printer import SCALARS
 
 MAX_DEPTH = 32
 
@@ -114,25 +115,7 @@ class _AvroFields:
                 yield from self.walk(kind, path, depth + 1, (*seen, record["name"]))
 
 
-_PROTO_TYPES = {
-    1: "double",
-    2: "float",
-    3: "int64",
-    4: "uint64",
-    5: "int32",
-    6: "fixed64",
-    7: "fixed32",
-    8: "bool",
-    9: "string",
-    10: "group",
-    12: "bytes",
-    13: "uint32",
-    15: "sfixed32",
-    16: "sfixed64",
-    17: "sint32",
-    18: "sint64",
-}
-_MESSAGE, _ENUM = 11, 14
+_GROUP, _MESSAGE, _ENUM = 10, 11, 14
 
 
 def _proto_type(field: Any) -> str:
@@ -140,7 +123,9 @@ def _proto_type(field: Any) -> str:
         return str(field.message_type.full_name)
     if field.type == _ENUM:
         return f"enum {field.enum_type.full_name}"
-    return _PROTO_TYPES.get(field.type, str(field.type))
+    if field.type == _GROUP:
+        return "group"
+    return SCALARS.get(field.type, str(field.type))
 
 
 def _protobuf_fields(

@@ -26,12 +26,8 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")]
 
 
 def catalog_of(request: Request) -> Catalog:
-    """The app's catalog, made on first use over the app's registry."""
-    state = request.app.state
-    catalog: Catalog | None = getattr(state, "catalog", None)
-    if catalog is None:
-        catalog = Catalog(state.registry)
-        state.catalog = catalog
+    """The app's catalog (a FastAPI dependency)."""
+    catalog: Catalog = request.app.state.catalog
     return catalog
 
 

@@ -62,6 +62,26 @@ def all_rows(session: Session, table: type[SQLModel]) -> list[Row]:
     return _sorted(fetch(session, f"SELECT * FROM {table.__tablename__}", {}), "id")
 
 
+def events(session: Session) -> list[Row]:
+    """Every event row, by id."""
+    return all_rows(session, m.EventRow)
+
+
+def stores(session: Session) -> list[Row]:
+    """Every data store row, by id."""
+    return all_rows(session, m.StoreRow)
+
+
+def recipients(session: Session) -> list[Row]:
+    """Every recipient row, by id."""
+    return all_rows(session, m.RecipientRow)
+
+
+def field_declarations(session: Session) -> list[Row]:
+    """Every declared field of every event (personal data, identifiers), unsorted."""
+    return fetch(session, f"SELECT * FROM {m.FieldDeclarationRow.__tablename__}", {})
+
+
 def _edge_filter(filters: Mapping[str, str | None]) -> tuple[str, dict[str, Any]]:
     """The WHERE clause on ``e`` (catalog_edges) for the given filters, and its parameters."""
     clauses: list[str] = []

@@ -124,6 +124,11 @@ class Catalog:
         with read_session(self.engine) as session:
             return store.read_all(session)
 
+    def resource(self, kind: str, resource_id: str) -> s.Resource | None:
+        """One stored resource rebuilt as its document, or None."""
+        with read_session(self.engine) as session:
+            return store.read_all(session, [kind], only=resource_id).get((kind, resource_id))
+
     def fields(self, version: EventVersion) -> list[SchemaField]:
         """The field paths of one event version (cached by schema id: contents never change)."""
         return self.field_cache.fields(version.schema_id)

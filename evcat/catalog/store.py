@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 from sqlmodel import Session, SQLModel
 
 from evcat.catalog import models as m
@@ -338,12 +338,3 @@ def insert_all(session: Session, resources: Iterable[s.Resource]) -> None:
         rows = batches.get(table)
         for chunk in _chunks(rows or []):
             session.execute(insert(table), list(chunk))
-
-
-def existing_keys(session: Session) -> set[Key]:
-    """The identity of every stored resource, without rebuilding documents."""
-    keys: set[Key] = set()
-    for kind, table in _TABLES.items():
-        column = table.__table__.c["id"]  # type: ignore[attr-defined]
-        keys.update((kind, ident) for (ident,) in session.execute(select(column)))
-    return keys

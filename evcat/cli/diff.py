@@ -19,16 +19,6 @@ from evcat.cli.options import (
     UserOpt,
 )
 
-LEVEL_NAMES = (
-    "BACKWARD",
-    "BACKWARD_TRANSITIVE",
-    "FORWARD",
-    "FORWARD_TRANSITIVE",
-    "FULL",
-    "FULL_TRANSITIVE",
-    "NONE",
-)
-
 
 class _Remote:
     """Schemas from the registry, parsed with everything they reference."""
@@ -138,11 +128,11 @@ def diff(
 def compare(old: Any, new: Any) -> dict[str, Any]:
     """Field changes and, for each level, the incompatibilities (none: compatible)."""
     from evcat.cli.fields import compare_fields, fields_of
-    from evcat.compat.levels import check_pair, parse_level
+    from evcat.compat.levels import LEVELS, check_pair, parse_level
 
     changes = compare_fields(fields_of(old), fields_of(new))
     levels: dict[str, Any] = {}
-    for name in LEVEL_NAMES:
+    for name in sorted(LEVELS):
         # Between two schemas a transitive level is its plain level.
         plain = name.removesuffix("_TRANSITIVE")
         if plain in levels:
@@ -191,7 +181,7 @@ def _print(result: dict[str, Any]) -> None:
         renamed = f" (was {item['oldName']})" if item["oldName"] != item["field"] else ""
         emit_line(f"  ~ {item['field']}{renamed}: {item['old']} -> {item['new']}", "yellow")
     emit_line("")
-    width = max(len(name) for name in LEVEL_NAMES)
+    width = max(len(name) for name in result["levels"])
     for name, verdict in result["levels"].items():
         if verdict["compatible"]:
             emit_line(f"  {name.ljust(width)}  compatible", "green")

@@ -32,6 +32,12 @@ def say_error(message: str) -> None:
     print(f"evcat: error: {line}", file=sys.stderr, flush=True)
 
 
+def say_warning(message: str) -> None:
+    """One warning line on stderr."""
+    line = " ".join(message.split())
+    print(f"evcat: warning: {line}", file=sys.stderr, flush=True)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn a ``UserError``, a schema the formats refuse or a file that cannot be read into

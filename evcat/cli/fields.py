@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from evcat.formats.protobuf.printer import SCALARS
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -61,20 +63,13 @@ def _avro_fields(record: dict[str, Any], prefix: str, into: dict[str, Field]) ->
             _avro_fields(nested, name + ".", into)
 
 
-_PROTO_TYPES = {
-    1: "double", 2: "float", 3: "int64", 4: "uint64", 5: "int32", 6: "fixed64", 7: "fixed32",
-    8: "bool", 9: "string", 12: "bytes", 13: "uint32", 15: "sfixed32", 16: "sfixed64",
-    17: "sint32", 18: "sint64",
-}  # fmt: skip
-
-
 def _proto_fields(messages: Any, prefix: str, into: dict[str, Field]) -> None:
     for message in messages:
         if message.options.map_entry:
             continue
         owner = prefix + message.name
         for item in message.field:
-            kind = _PROTO_TYPES.get(item.type) or item.type_name.lstrip(".")
+            kind = SCALARS.get(item.type) or item.type_name.lstrip(".")
             label = "repeated " if item.label == 3 else "optional " if item.proto3_optional else ""
             oneof = ""
             if item.HasField("oneof_index") and not item.proto3_optional:

@@ -16,11 +16,12 @@ from evcat.cli.catalog_cmds import Db, open_catalog
 
 gdpr_app = typer.Typer(help="GDPR data map: where, erasure, retention.", no_args_is_help=True)
 Output = Annotated[str, typer.Option("--output", "-o", help="text, json or csv.")]
-_FORMATS = ("text", "json", "csv")
 
 
 def _check_output(output: str) -> None:
-    if output not in _FORMATS:
+    from evcat.gdpr.render import FORMATS
+
+    if output not in FORMATS:
         typer.echo(f"error: unknown output '{output}'; use text, json or csv", err=True)
         raise typer.Exit(2)
 

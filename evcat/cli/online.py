@@ -20,13 +20,9 @@ from evcat.cli.findings import (
 )
 from evcat.cli.locate import line_of, line_of_error
 from evcat.cli.offline import WorkingTree
-from evcat.cli.resolve import Unresolved, links
+from evcat.cli.resolve import Unresolved, pinned
 from evcat.cli.sources import UnreadableFile, read_text
 from evcat.cli.targets import Plan, Target
-
-
-class Unregistered(Exception):
-    """A referenced subject (or version) the registry does not have."""
 
 
 class OnlineGate:
@@ -35,17 +31,18 @@ class OnlineGate:
         self.client = client
         self.tree = WorkingTree()
         self.existing = set(client.subjects())
-        self._latest: dict[str, int] = {}
+        self._latest: dict[str, int | None] = {}
         self._old_texts: dict[tuple[str, int], str | None] = {}
 
-    def latest(self, subject: str) -> int:
+    def latest(self, subject: str) -> int | None:
+        """The subject's latest version; None when the registry does not have the subject."""
         if subject not in self._latest:
             try:
                 self._latest[subject] = int(self.client.version(subject)["version"])
             except RegistryError as error:
                 if error.status != 404:
                     raise
-                raise Unregistered(subject) from None
+                self._latest[subject] = None
         return self._latest[subject]
 
     def old_text(self, subject: str, version: int | None) -> str | None:
@@ -60,18 +57,7 @@ class OnlineGate:
         return self._old_texts[key]
 
     def references(self, target: Target, text: str) -> list[dict[str, Any]]:
-        found = []
-        for link in links(target, text, self.plan, self.tree):
-            try:
-                version = link.version or self.latest(link.subject)
-            except Unregistered:
-                raise Unresolved(
-                    f"reference '{link.name}' names subject '{link.subject}', which is not "
-                    f"registered at {self.client.url}",
-                    f"register {link.subject} first",
-                ) from None
-            found.append({"name": link.name, "subject": link.subject, "version": version})
-        return found
+        return pinned(target, text, self.plan, self.tree, self.latest, self.client.url)
 
     def judge(self, target: Target, report: Report) -> tuple[Status, str]:
         def problem(rule: str, message: str, fix: str = "", line: int = 1) -> None:

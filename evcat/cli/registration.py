@@ -11,7 +11,7 @@ from evcat.cli.errors import UserError
 from evcat.cli.locate import line_of
 from evcat.cli.manifest import Reference, find_manifest, load_manifest
 from evcat.cli.offline import WorkingTree
-from evcat.cli.resolve import Unresolved, links
+from evcat.cli.resolve import Unresolved, links, pinned
 from evcat.cli.sources import expand, read_text, repository_root, shown, subject_of, type_of
 from evcat.cli.targets import Plan, Target
 
@@ -99,23 +99,17 @@ class Registrar:
     def run(self) -> list[Registered]:
         return [self.one(target) for target in self.ordered()]
 
+    def latest(self, subject: str) -> int | None:
+        """The subject's latest version; None when the registry does not have the subject."""
+        try:
+            return int(self.client.version(subject)["version"])
+        except RegistryError as error:
+            if error.status != 404:
+                raise
+            return None
+
     def references(self, target: Target, text: str) -> list[dict[str, Any]]:
-        found = []
-        for link in links(target, text, self.plan, self.tree):
-            version = link.version
-            if version is None:
-                try:
-                    version = int(self.client.version(link.subject)["version"])
-                except RegistryError as error:
-                    if error.status != 404:
-                        raise
-                    raise Unresolved(
-                        f"reference '{link.name}' names subject '{link.subject}', which is not "
-                        f"registered at {self.client.url}",
-                        f"register {link.subject} first",
-                    ) from None
-            found.append({"name": link.name, "subject": link.subject, "version": version})
-        return found
+        return pinned(target, text, self.plan, self.tree, self.latest, self.client.url)
 
     def one(self, target: Target) -> Registered:
         result = Registered(target.shown, target.subject)

@@ -120,6 +120,32 @@ def links(target: Target, text: str, plan: Plan, tree: Tree) -> list[Link]:
     return found
 
 
+def pinned(
+    target: Target,
+    text: str,
+    plan: Plan,
+    tree: Tree,
+    latest: Callable[[str], int | None],
+    registry: str,
+) -> list[dict[str, Any]]:
+    """``target``'s references as a registration body lists them.
+
+    A reference without a version takes its subject's latest version (``latest``: None when
+    the registry at ``registry`` does not have the subject, which is ``Unresolved``).
+    """
+    found = []
+    for link in links(target, text, plan, tree):
+        version = link.version if link.version is not None else latest(link.subject)
+        if version is None:
+            raise Unresolved(
+                f"reference '{link.name}' names subject '{link.subject}', which is not "
+                f"registered at {registry}",
+                f"register {link.subject} first",
+            )
+        found.append({"name": link.name, "subject": link.subject, "version": version})
+    return found
+
+
 class Resolver:
     """Parses schema files of one tree, each with the schemas its references name.
 

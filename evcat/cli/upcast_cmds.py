@@ -172,12 +172,14 @@ def run(
     Bulk:    evcat upcast run events.jsonl --workers 2 --out-dir migrated/
     Remote:  evcat upcast run events.jsonl --registry http://localhost:8081
     """
+    from evcat.upcast.read.stream import ON_ERROR
+
     with user_errors():
-        if on_error not in ("fail", "skip", "quarantine"):
-            raise UserError("--on-error is fail, skip or quarantine")
+        if on_error not in ON_ERROR:
+            raise UserError(f"--on-error is {', '.join(ON_ERROR[:-1])} or {ON_ERROR[-1]}")
         service = _upcasts(ctx, db, (registry, user, password, token), modules)
         if workers > 1 or out_dir is not None:
-            from evcat.upcast.read.bulk import BulkJob, run_bulk
+            from evcat.upcast.bulk import BulkJob, run_bulk
 
             if out_dir is None or str(source) == "-":
                 raise UserError("bulk mode needs an input file and --out-dir")
@@ -208,8 +210,8 @@ def run(
 def _lines(
     upcaster: Any, source: Path, output: Path | None, on_error: str, quarantine: Path | None
 ) -> None:
+    from evcat.upcast.bulk import event_record, load_line, stored_event
     from evcat.upcast.errors import InvalidStoredEvent
-    from evcat.upcast.read.bulk import event_record, load_line, stored_event
     from evcat.upcast.read.cloudevents import CloudEventUpcaster
     from evcat.upcast.read.stream import StreamCounts, upcast_one
 

@@ -1,4 +1,9 @@
-"""Schema formats: one module per type, one ``ParsedSchema`` shape for all of them."""
+"""Schema formats: parse, validate and print Avro, Protobuf and JSON Schema schemas.
+
+Owns one ``ParsedSchema`` shape for all of them, their canonical and normalized text, and
+their references. ``avro``, ``jsonschema/`` and ``protobuf/`` hold one format each; ``base``
+the shared types. The bottom layer: it imports only ``evcat.errors``.
+"""
 
 from __future__ import annotations
 
@@ -41,5 +46,9 @@ __all__ = [
     "ParsedSchema",
     "SchemaFormat",
     "SchemaReference",
+    "avro",
+    "base",
     "get_format",
+    "jsonschema",
+    "protobuf",
 ]

@@ -63,6 +63,19 @@ def _split(full: str) -> tuple[str, str]:
     return short, namespace
 
 
+def _refuse_duplicate_fields(fields: Sequence[dict[str, Any]], record: str) -> None:
+    """Avro's own parsers refuse a record naming two fields alike: a reader could not tell them
+    apart."""
+    seen: set[str] = set()
+    for field_ in fields:
+        if field_["name"] in seen:
+            raise InvalidSchemaError(
+                f"Invalid schema of type AVRO, details: Duplicate field {field_['name']} in "
+                f"record {record}: rename one of them"
+            )
+        seen.add(field_["name"])
+
+
 class _Printer:
     """Walks a schema once, producing the canonical (or normalized) JSON tree."""
 
@@ -139,6 +152,7 @@ class _Printer:
                     "list; give it one (it may be empty)"
                 )
             out["fields"] = [self.field(f, own_namespace) for f in fields]
+            _refuse_duplicate_fields(out["fields"], full)
         elif kind == "enum":
             symbols = node.get("symbols")
             if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from evcat.catalog.categories import CATEGORIES
 from evcat.catalog.http import catalog_of, send, send_json
 from evcat.gdpr import erasure as erasure_report
 from evcat.gdpr import overlay, retention
@@ -24,7 +25,7 @@ from evcat.gdpr.diff import diff_versions
 from evcat.gdpr.fields import fields_view, resolve
 from evcat.gdpr.render import render
 from evcat.gdpr.report_schemas import SCHEMAS
-from evcat.gdpr.vocabulary import CATEGORIES, IDENTIFIERS, PROTECTIONS, SUBJECT_TYPES
+from evcat.gdpr.vocabulary import IDENTIFIERS, PROTECTIONS, SUBJECT_TYPES
 from evcat.http.context import actor_of
 
 router = APIRouter(prefix="/v1", tags=["gdpr"])
@@ -54,6 +55,16 @@ def _report(request: Request, report: dict[str, Any], columns: Any, output: str)
 )
 def get_fields(request: Request, name: str, version: str) -> Response:
     """Field paths with type, doc, inline tags, declarations and merged classification."""
+    return send_json(request, fields_view(catalog_of(request), name, version))
+
+
+@router.get("/events/{name}/versions/{version}/fields", summary="Fields of an event version")
+def get_event_fields(request: Request, name: str, version: str) -> Response:
+    """Every field path with type, doc, optionality, tags, declaration and GDPR classification.
+
+    The catalog's field listing, served from here because its classification is the data
+    map's: the GDPR map builds on the catalog, not the other way round.
+    """
     return send_json(request, fields_view(catalog_of(request), name, version))
 
 

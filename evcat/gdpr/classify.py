@@ -18,14 +18,14 @@ from typing import Any
 import orjson
 from sqlmodel import Session
 
-from evcat.catalog import models as cm
 from evcat.catalog import queries
+from evcat.catalog.categories import CATEGORIES, is_special
 from evcat.catalog.discovery import EventVersion
 from evcat.catalog.service import Catalog
 from evcat.formats import PROTOBUF
 from evcat.gdpr import models as gm
 from evcat.gdpr.tags import matches, metadata_tags, protobuf_tags
-from evcat.gdpr.vocabulary import CATEGORIES, DEFAULT_TAG_CATEGORIES, is_special
+from evcat.gdpr.vocabulary import DEFAULT_TAG_CATEGORIES
 
 Row = dict[str, Any]
 
@@ -133,7 +133,7 @@ def load_inputs(session: Session, events: Iterable[str] | None = None) -> Inputs
     declarations: dict[str, list[Row]] = {}
     overlays: dict[str, list[Row]] = {}
     wanted = None if events is None else set(events)
-    for row in _rows(session, cm.FieldDeclarationRow.__tablename__):
+    for row in queries.field_declarations(session):
         if wanted is None or row["event"] in wanted:
             declarations.setdefault(row["event"], []).append(row)
     for row in _rows(session, gm.OverlayRow.__tablename__):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from evcat.catalog import spec as s
-from evcat.catalog import store
 from evcat.catalog.discovery import EventVersion
 from evcat.catalog.service import Catalog
 from evcat.catalog.views import Views
@@ -30,8 +29,8 @@ def fields_view(catalog: Catalog, name: str, version: str) -> dict[str, Any]:
     A superset of the catalog's own listing: the same keys, plus ``classification``.
     """
     full, chosen, versions = resolve(catalog, name, version)
+    found = catalog.resource("Event", full)
     with read_session(catalog.engine) as session:
-        found = store.read_all(session, ["Event"], only=full).get(("Event", full))
         inputs = load_inputs(session, [full])
     declared = {f.path: f for f in found.fields} if isinstance(found, s.Event) else {}
     classified = Classifier(catalog, inputs).version(full, chosen, versions)

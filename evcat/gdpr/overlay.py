@@ -18,12 +18,13 @@ from sqlmodel import Session
 from evcat.audit import Actor, record, resources
 from evcat.audit.chain import ms_of
 from evcat.audit.query import Filters, every_entry
+from evcat.catalog.categories import CATEGORIES
 from evcat.catalog.discovery import EventVersion
 from evcat.catalog.service import Catalog
 from evcat.db import write_session
 from evcat.gdpr.errors import unknown
 from evcat.gdpr.models import OverlayRow, TagCategoryRow
-from evcat.gdpr.vocabulary import CATEGORIES, IDENTIFIERS, PROTECTIONS, SUBJECT_TYPES
+from evcat.gdpr.vocabulary import IDENTIFIERS, PROTECTIONS, SUBJECT_TYPES
 
 KEY_SCOPES = ("per-subject", "shared")
 MAX_AUTHOR = 255  # the overlay row's ``actor`` column

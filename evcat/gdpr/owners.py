@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from evcat.catalog import models as cm
 from evcat.catalog import queries
 from evcat.catalog.service import Catalog
 from evcat.db import read_session
@@ -22,9 +21,9 @@ class Owners:
         self.services = lookups.services
         self.channels = lookups.channels
         with read_session(catalog.engine) as session:
-            self.events = {r["id"]: r for r in queries.all_rows(session, cm.EventRow)}
-            self.stores = {r["id"]: r for r in queries.all_rows(session, cm.StoreRow)}
-            self.recipients = {r["id"]: r for r in queries.all_rows(session, cm.RecipientRow)}
+            self.events = {r["id"]: r for r in queries.events(session)}
+            self.stores = {r["id"]: r for r in queries.stores(session)}
+            self.recipients = {r["id"]: r for r in queries.recipients(session)}
             self.producer_edges: dict[tuple[str, str], list[Row]] = {}
             for edge in queries.edges(session, role="produces"):
                 key = (edge["event"], edge["channel"] or "")

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from evcat.catalog import models as cm
 from evcat.catalog import queries
 from evcat.catalog.service import Catalog
 from evcat.db import read_session
@@ -95,7 +94,7 @@ def classified_fields(catalog: Catalog) -> dict[str, dict[str, FieldClass]]:
     """Each event's personal fields (latest version), by event and path."""
     snapshot = catalog.snapshot()
     with read_session(catalog.engine) as session:
-        subjects = {r["id"]: r["subject"] for r in queries.all_rows(session, cm.EventRow)}
+        subjects = {r["id"]: r["subject"] for r in queries.events(session)}
         inputs = load_inputs(session)
     classifier = Classifier(catalog, inputs)
     versions = {name: snapshot.versions(name, subjects.get(name)) for name in snapshot.names()}

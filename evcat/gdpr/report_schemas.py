@@ -6,14 +6,18 @@ the files under ``docs/`` equal these and that every JSON output validates again
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
+from evcat.catalog.spec import Transformation
 from evcat.gdpr import erasure, where
+from evcat.gdpr.vocabulary import KEEPS, PROTECTIONS, PROTECTS
 
 _STR: dict[str, Any] = {"type": "string"}
 _OPT_STR: dict[str, Any] = {"type": ["string", "null"]}
 _STRS: dict[str, Any] = {"type": "array", "items": _STR}
 _BASE = "https://evcat.dev/schemas/"
+# The catalog's transformations that neither keep nor protect a category end its lineage.
+_ENDING = sorted(set(get_args(Transformation)) - KEEPS - set(PROTECTS))
 
 
 def _obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -35,7 +39,7 @@ def where_schema() -> dict[str, Any]:
         event=_STR,
         field=_STR,
         provenance={"enum": ["direct", "propagated"]},
-        protection={"enum": ["plain", "encrypted", "hashed", "tokenised", "redacted"]},
+        protection={"enum": list(PROTECTIONS)},
         subject_types=_STRS,
         hops={"type": "array", "items": _STR, "minItems": 1},
     )
@@ -45,7 +49,10 @@ def where_schema() -> dict[str, Any]:
             "event": _STR,
             "field": _STR,
             "service": _STR,
-            "transformation": {"enum": ["aggregate", "anonymise", "drop"]},
+            # The catalog's transformations that neither keep nor protect a category end it.
+            "transformation": {
+                "enum": sorted(set(get_args(Transformation)) - KEEPS - set(PROTECTS))
+            },
             "to_event": _STR,
             "to_field": _STR,
             "hops": _STRS,

@@ -21,6 +21,7 @@ from sqlmodel import select
 
 from evcat import yamlsafe
 from evcat.audit import Actor, record, resources
+from evcat.catalog.categories import CATEGORIES, is_special, within
 from evcat.catalog.durations import INFINITE, check_duration, to_ms
 from evcat.catalog.service import Catalog
 from evcat.db import read_session, write_session
@@ -28,7 +29,6 @@ from evcat.gdpr.errors import GdprInputError, unknown
 from evcat.gdpr.models import RetentionPolicyRow
 from evcat.gdpr.owners import Owners
 from evcat.gdpr.propagation import propagate
-from evcat.gdpr.vocabulary import CATEGORIES, is_special, within
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from evcat.catalog.categories import CATEGORIES, within
 from evcat.catalog.service import Catalog
 from evcat.gdpr.errors import unknown
 from evcat.gdpr.owners import Owners
 from evcat.gdpr.propagation import Fact, propagate
-from evcat.gdpr.vocabulary import CATEGORIES, SUBJECT_TYPES, within
+from evcat.gdpr.vocabulary import SUBJECT_TYPES
 
 COLUMNS = (
     "category",

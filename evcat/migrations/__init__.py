@@ -1,4 +1,8 @@
-"""Alembic environment and revisions, shipped inside the package."""
+"""Alembic environment and revisions, shipped inside the package.
+
+``upgrade`` brings a database to the newest revision. Imports ``evcat.db`` and the packages
+whose tables the environment sees.
+"""
 
 from __future__ import annotations
 
@@ -26,3 +30,6 @@ def upgrade(db_url: str, revision: str = "head") -> None:
         # An embedded database may live in a directory that does not exist yet (var/).
         ensure_sqlite_directory(db_url)
     command.upgrade(alembic_config(db_url), revision)
+
+
+__all__ = ["MIGRATIONS_DIR", "alembic_config", "upgrade"]

@@ -27,13 +27,10 @@ from evcat.registry.service import Registry
 from evcat.registry.store import VersionRecord
 
 
-def _referenced(
-    session: Session, subject: str, version: int, *, live_only: bool, ignore_subject: bool
-) -> bool:
-    """Does a schema (held by a live version, if ``live_only``) reference subject-version?"""
-    referencing = store.referencing_schema_ids(session, subject, version)
-    holders = (store.live_holders if live_only else store.any_holders)(session, referencing)
-    return any(not (ignore_subject and holder.subject == subject) for holder in holders)
+def _referenced(session: Session, subject: str, version: int, *, by_others: bool = False) -> bool:
+    """Does a live version hold a schema referencing subject-version (in another subject)?"""
+    besides = subject if by_others else None
+    return bool(store.live_referrers(session, subject, version, besides=besides))
 
 
 def delete_version(
@@ -42,6 +39,7 @@ def delete_version(
     """Soft-delete a live version, or permanently delete a soft-deleted one."""
     removed: list[int] = []
     with write_session(registry.engine) as session:
+        subject = policy.aliased(session, subject)
         policy.refuse_if_read_only(session, subject)
         rows = store.versions_of(session, subject)
         if not rows:
@@ -50,14 +48,14 @@ def delete_version(
         if not permanent:
             if row.deleted:
                 raise VersionSoftDeletedError(subject, row.version)
-            if _referenced(session, subject, row.version, live_only=True, ignore_subject=False):
+            if _referenced(session, subject, row.version):
                 raise ReferenceExistsError(subject, row.version)
             store.mark_deleted(session, subject, [row.version])
             _audit_version(session, actor, row, permanent=False)
             return row.version
         if not row.deleted:
             raise VersionNotSoftDeletedError(subject, row.version)
-        if _referenced(session, subject, row.version, live_only=False, ignore_subject=False):
+        if _referenced(session, subject, row.version):
             raise ReferenceExistsError(subject, row.version)
         store.remove_versions(session, subject, [row.version])
         removed.append(row.schema_id)
@@ -95,6 +93,7 @@ def delete_subject(
 ) -> list[int]:
     """Soft-delete every live version, or permanently delete an already soft-deleted subject."""
     with write_session(registry.engine) as session:
+        subject = policy.aliased(session, subject)
         policy.refuse_if_read_only(session, subject)
         rows = store.versions_of(session, subject)
         if not rows:
@@ -104,7 +103,7 @@ def delete_subject(
             if not live:
                 raise SubjectSoftDeletedError(subject)
             for row in live:
-                if _referenced(session, subject, row.version, live_only=True, ignore_subject=True):
+                if _referenced(session, subject, row.version, by_others=True):
                     raise ReferenceExistsError(subject, row.version)
             deleted = [row.version for row in live]
             store.mark_deleted(session, subject, deleted)
@@ -120,7 +119,7 @@ def delete_subject(
         if live:
             raise SubjectNotSoftDeletedError(subject)
         for row in rows:
-            if _referenced(session, subject, row.version, live_only=False, ignore_subject=True):
+            if _referenced(session, subject, row.version, by_others=True):
                 raise ReferenceExistsError(subject, row.version)
         versions = [row.version for row in rows]
         store.remove_versions(session, subject, versions)
@@ -159,9 +158,20 @@ def get_config(
 def set_config(
     registry: Registry, subject: str | None, update: dict[str, Any], *, actor: Actor = ANONYMOUS
 ) -> dict[str, Any]:
-    """Merge ``update`` into the stored config; returns it in request form (``compatibility``)."""
+    """Merge ``update`` into the stored config; returns it in request form (``compatibility``).
+
+    An empty update changes nothing and answers the current config, as Confluent 8 does.
+    """
     if subject:
         validate_subject(subject)
+    if not update:
+        with read_session(registry.engine) as session:
+            if subject:
+                return _request_form(store.get_config(session, subject) or {})
+            effective = policy.effective_config(
+                session, None, registry.settings.default_compatibility
+            )
+            return _request_form(effective.fields | {policy.LEVEL_KEY: effective.level.value})
     with write_session(registry.engine) as session:
         policy.refuse_if_read_only(session, subject)
         key = subject or GLOBAL
@@ -177,9 +187,14 @@ def set_config(
                 before=stored,
                 after=merged,
             )
-    answer = {k: v for k, v in merged.items() if k != policy.LEVEL_KEY}
-    if policy.LEVEL_KEY in merged:
-        answer = {"compatibility": merged[policy.LEVEL_KEY]} | answer
+    return _request_form(merged)
+
+
+def _request_form(config: dict[str, Any]) -> dict[str, Any]:
+    """A stored config as PUT answers it: the level under ``compatibility``, first."""
+    answer = {k: v for k, v in config.items() if k != policy.LEVEL_KEY}
+    if policy.LEVEL_KEY in config:
+        answer = {"compatibility": config[policy.LEVEL_KEY]} | answer
     return answer
 
 

@@ -7,89 +7,22 @@ its clients work unchanged; see docs/api.md for the routes.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
 from evcat import __version__
-from evcat.errors import BadRequestError, InvalidSchemaError, SchemaNotFoundError
-from evcat.formats import SCHEMA_TYPES, SchemaReference
-from evcat.formats.base import AVRO
+from evcat.errors import BadRequestError, SchemaNotFoundError
+from evcat.formats import SCHEMA_TYPES
 from evcat.registry import admin
-from evcat.registry.contracts import metadata_problem, ruleset_problem
-from evcat.registry.entities import SchemaRequest, StoredSchema, SubjectVersion
+from evcat.registry.entities import StoredSchema, SubjectVersion
 from evcat.registry.http import ApiRequest, ConfluentRouter, Reply, json_bytes
+from evcat.registry.requests import MAX_ID, schema_request
 from evcat.registry.rules import is_decimal, parse_version
 from evcat.registry.service import Registry
+from evcat.registry.store import Page
 
 EPOCH_CHECK_SECONDS = 0.5
-MAX_ID = 2**31 - 1
-
-
-def schema_request(body: dict[str, Any]) -> SchemaRequest:
-    """A RegisterSchemaRequest body; unknown fields are ignored, as Confluent does."""
-    schema = body.get("schema")
-    if schema is not None and not isinstance(schema, str):
-        raise InvalidSchemaError("'schema' must be a string holding the schema text")
-    schema_type = body.get("schemaType") or AVRO
-    if not isinstance(schema_type, str) or schema_type not in SCHEMA_TYPES:
-        raise InvalidSchemaError(
-            f"Invalid schema type {schema_type}; use one of {', '.join(SCHEMA_TYPES)}"
-        )
-    references_in = body.get("references") or []
-    if not isinstance(references_in, list):
-        raise InvalidSchemaError("'references' must be a list of {name, subject, version}")
-    references = tuple(_reference(item) for item in references_in)
-    uses = Counter(reference.name for reference in references)
-    twice = sorted(name for name, count in uses.items() if count > 1)
-    if twice:
-        raise InvalidSchemaError(
-            f"Reference name {twice[0]!r} is given more than once; each reference needs its "
-            "own name"
-        )
-    for key in ("id", "version"):
-        value = body.get(key)
-        if value is not None and (
-            not isinstance(value, int)
-            or isinstance(value, bool)
-            or not (value == -1 or 1 <= value <= MAX_ID)
-        ):
-            raise InvalidSchemaError(f"'{key}' must be an integer from 1 to {MAX_ID} (or -1)")
-    metadata, ruleset = body.get("metadata"), body.get("ruleSet")
-    for value, problem_of in ((metadata, metadata_problem), (ruleset, ruleset_problem)):
-        problem = None if value is None else problem_of(value)
-        if problem:
-            raise InvalidSchemaError(problem)
-    return SchemaRequest(
-        schema=schema,
-        schema_type=schema_type,
-        references=references,
-        metadata=metadata or None,
-        ruleset=ruleset or None,
-        id=body.get("id"),
-        version=body.get("version"),
-    )
-
-
-def _reference(item: Any) -> SchemaReference:
-    if (
-        not isinstance(item, dict)
-        or not isinstance(item.get("name"), str)
-        or not item["name"]
-        or not isinstance(item.get("subject"), str)
-        or not isinstance(item.get("version"), int)
-        or isinstance(item["version"], bool)
-    ):
-        raise InvalidSchemaError(
-            f"Invalid reference {item!r}: each needs 'name' (a non-empty string), 'subject' "
-            "(string) and 'version' (integer)"
-        )
-    if "\x00" in item["name"] or "\x00" in item["subject"]:
-        raise InvalidSchemaError(
-            f"Invalid reference {item!r}: its name or subject holds a NUL character; remove it"
-        )
-    return SchemaReference(item["name"], item["subject"], item["version"])
 
 
 def references_json(schema: StoredSchema) -> list[dict[str, Any]]:
@@ -240,10 +173,9 @@ class ConfluentApi:
             request.text("subjectPrefix"),
             deleted=request.flag("deleted"),
             latest_only=request.flag("latestOnly"),
+            page=_page_of(request),
         )
-        return Reply(
-            [self._version_body(v, request.text("format")) for v in _page(request, versions)]
-        )
+        return Reply([self._version_body(v, request.text("format")) for v in versions])
 
     # -- subjects and versions -----------------------------------------------------------
 
@@ -267,18 +199,19 @@ class ConfluentApi:
             prefix,
             deleted=request.flag("deleted"),
             deleted_only=request.flag("deletedOnly", "deleted_only"),
+            page=_page_of(request),
         )
-        return Reply(_page(request, subjects))
+        return Reply(subjects)
 
     def list_versions(self, request: ApiRequest) -> Reply:
         rows = self.registry.versions(
             request.params["subject"],
             deleted=request.flag("deleted") or request.flag("deletedAsNegative"),
             deleted_only=request.flag("deletedOnly", "deleted_only"),
+            page=_page_of(request),
         )
         negative = request.flag("deletedAsNegative")
-        numbers = [-row.version if negative and row.deleted else row.version for row in rows]
-        return Reply(_page(request, numbers))
+        return Reply([-row.version if negative and row.deleted else row.version for row in rows])
 
     def get_version(self, request: ApiRequest) -> Reply:
         version = self.registry.version(
@@ -314,13 +247,17 @@ class ConfluentApi:
         return Reply(_page(request, ids))
 
     def register(self, request: ApiRequest) -> Reply:
+        wanted = schema_request(request.json())
         version = self.registry.register(
             request.params["subject"],
-            schema_request(request.json()),
+            wanted,
             normalize=request.flag("normalize"),
             force=request.flag("force"),
             actor=request.actor,
         )
+        if wanted.version not in (None, -1):
+            # An IMPORT naming a taken version may have removed the schema it held.
+            self.forget_cached_ids()
         body = {
             "id": version.schema.id,
             "version": version.version,
@@ -389,11 +326,8 @@ class ConfluentApi:
         return Reply(config)
 
     def put_config(self, request: ApiRequest) -> Reply:
-        body = request.json()
-        if not body:
-            raise BadRequestError('Send a JSON object such as {"compatibility": "BACKWARD"}')
         subject = request.params.get("subject")
-        return Reply(admin.set_config(self.registry, subject, body, actor=request.actor))
+        return Reply(admin.set_config(self.registry, subject, request.json(), actor=request.actor))
 
     def delete_config(self, request: ApiRequest) -> Reply:
         subject = request.params.get("subject")
@@ -434,9 +368,14 @@ class ConfluentApi:
         )
 
 
-def _page(request: ApiRequest, items: list[Any]) -> list[Any]:
-    """Apply ``offset``/``limit`` (limit <= 0 means all), as the list endpoints do."""
-    offset = max(request.integer("offset", 0), 0)
+def _page_of(request: ApiRequest) -> Page:
+    """``offset`` and ``limit`` (limit <= 0 means all), as every list endpoint takes them."""
     limit = request.integer("limit", -1)
-    end = None if limit <= 0 else offset + limit
-    return items[offset:end]
+    return Page(max(request.integer("offset", 0), 0), None if limit <= 0 else limit)
+
+
+def _page(request: ApiRequest, items: list[Any]) -> list[Any]:
+    """``offset``/``limit`` applied to a short list already in memory."""
+    page = _page_of(request)
+    end = None if page.limit is None else page.offset + page.limit
+    return items[page.offset : end]

@@ -97,3 +97,97 @@ def _storable_problem(value: Any, where: str) -> str | None:
     except TypeError:
         return f"'{where}' holds a number beyond 64 bits; send it as a string"
     return None
+
+
+# -- merging: how a registration's metadata and rule set are completed ----------------------
+
+CONTRACT_DEFAULTS = ("defaultMetadata", "defaultRuleSet")
+CONTRACT_OVERRIDES = ("overrideMetadata", "overrideRuleSet")
+_MAPS = ("tags", "properties")
+_SETS = ("sensitive",)
+
+
+def merge_metadata(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """``new`` over ``old``: per path and per property the newer wins; sensitive names add up."""
+    if old is None or new is None:
+        chosen = new if old is None else old
+        return None if chosen is None else dict(chosen)
+    merged = dict(old) | dict(new)
+    for key in _MAPS:
+        before, after = old.get(key) or {}, new.get(key) or {}
+        if before and after:
+            merged[key] = dict(before) | dict(after)
+        elif before or after:
+            merged[key] = dict(before or after)
+    for key in _SETS:
+        before, after = old.get(key) or [], new.get(key) or []
+        if before and after:
+            merged[key] = sorted(set(before) | set(after))
+        elif before or after:
+            merged[key] = list(before or after)
+    return merged
+
+
+def merge_ruleset(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """``new`` over ``old``, list by list: a newer rule replaces the older rule of its name."""
+    if old is None or new is None:
+        chosen = new if old is None else old
+        return None if chosen is None else dict(chosen)
+    merged = dict(old) | dict(new)
+    for key in RULE_LISTS:
+        before, after = old.get(key) or [], new.get(key) or []
+        if before and after:
+            replaced = {rule["name"] for rule in after}
+            merged[key] = [rule for rule in before if rule["name"] not in replaced] + list(after)
+        elif before or after:
+            merged[key] = list(before or after)
+    return merged
+
+
+def is_empty(value: Mapping[str, Any] | None) -> bool:
+    """No metadata (or rule set) at all, or one whose every part is empty: the same schema."""
+    return not value or not any(value.values())
+
+
+def completed(
+    config: Mapping[str, Any],
+    metadata: dict[str, Any] | None,
+    ruleset: dict[str, Any] | None,
+    previous_metadata: dict[str, Any] | None,
+    previous_ruleset: dict[str, Any] | None,
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The metadata and rule set a registration stores, as Confluent 7.4 and later decide them.
+
+    A request without its own (``None``, not an empty object) keeps the previous version's;
+    then the config's defaults go under it and its overrides over it.
+    """
+    specific_metadata = previous_metadata if metadata is None else metadata
+    specific_ruleset = previous_ruleset if ruleset is None else ruleset
+    merged_metadata = merge_metadata(
+        merge_metadata(config.get("defaultMetadata"), specific_metadata),
+        config.get("overrideMetadata"),
+    )
+    merged_ruleset = merge_ruleset(
+        merge_ruleset(config.get("defaultRuleSet"), specific_ruleset),
+        config.get("overrideRuleSet"),
+    )
+    return (
+        None if is_empty(merged_metadata) else merged_metadata,
+        None if is_empty(merged_ruleset) else merged_ruleset,
+    )
+
+
+def has_defaults_or_overrides(config: Mapping[str, Any]) -> bool:
+    """Does the config add metadata or rules to every registration?"""
+    return any(config.get(key) for key in (*CONTRACT_DEFAULTS, *CONTRACT_OVERRIDES))
+
+
+def property_of(metadata: Mapping[str, Any] | None, name: str) -> str | None:
+    """One ``metadata.properties`` value, or None."""
+    properties = (metadata or {}).get("properties") or {}
+    value = properties.get(name)
+    return value if isinstance(value, str) else None

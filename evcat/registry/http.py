@@ -25,7 +25,6 @@ from evcat.errors import (
     EvcatError,
     MethodNotAllowedError,
     NotFoundError,
-    PayloadTooLargeError,
 )
 from evcat.http.context import RequestContext, context_of
 from evcat.http.problems import ErrorRenderer
@@ -153,9 +152,8 @@ def json_bytes(body: Any) -> bytes:
 class ConfluentRouter:
     """ASGI app serving the Confluent routes; any other path goes to ``fallback``."""
 
-    def __init__(self, fallback: ASGIApp, max_body_bytes: int, errors: ErrorRenderer) -> None:
+    def __init__(self, fallback: ASGIApp, errors: ErrorRenderer) -> None:
         self.fallback = fallback
-        self.max_body_bytes = max_body_bytes
         self.errors = errors
         self.routes: list[Route] = []
         self.prefixes: set[str] = set()
@@ -231,16 +229,13 @@ class ConfluentRouter:
             return
         await self._send(send, reply)
 
-    async def _read_body(self, receive: Receive) -> bytes:
+    @staticmethod
+    async def _read_body(receive: Receive) -> bytes:
+        """The whole body; its size is bounded by ``evcat.http.body_limit`` before this."""
         chunks: list[bytes] = []
-        size = 0
         while True:
             message = await receive()
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                raise PayloadTooLargeError(self.max_body_bytes)
-            chunks.append(chunk)
+            chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
                 return b"".join(chunks)
 

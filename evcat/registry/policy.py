@@ -78,7 +78,7 @@ def merge_config_update(current: dict[str, Any] | None, update: dict[str, Any]) 
             merged["compatibilityPolicy"] = policy.upper()
     for key, problem_of in PASSTHROUGH_FIELDS.items():
         if key in update:
-            if update[key] is None:
+            if update[key] is None or (key == "alias" and update[key] == ""):
                 merged.pop(key, None)
                 continue
             problem = problem_of(update[key], key)
@@ -86,6 +86,15 @@ def merge_config_update(current: dict[str, Any] | None, update: dict[str, Any]) 
                 raise UnprocessableError(f"Invalid config: {problem}")
             merged[key] = update[key]
     return merged
+
+
+def aliased(session: Session, subject: str) -> str:
+    """The subject ``subject`` stands for when its own config names an ``alias``, else itself.
+
+    One step only, as Confluent resolves it: an alias of an alias is not followed.
+    """
+    alias = (store.get_config(session, subject) or {}).get("alias")
+    return alias if isinstance(alias, str) and alias else subject
 
 
 def effective_config(session: Session, subject: str | None, default_level: str) -> EffectiveConfig:

@@ -15,7 +15,7 @@ from evcat.errors import (
     OperationNotPermittedError,
 )
 from evcat.formats import ParsedSchema
-from evcat.registry import policy, store
+from evcat.registry import policy, reserved, store
 from evcat.registry.entities import SchemaRequest
 from evcat.registry.store import VersionRecord
 
@@ -78,8 +78,14 @@ def confluent_messages(
     previous: Sequence[tuple[int, ParsedSchema]],
     config: policy.EffectiveConfig,
 ) -> list[str]:
-    """Messages shaped like Confluent's: differences, then the old version and schema."""
-    messages = [issue.confluent_message() for issue in issues]
+    """Messages shaped like Confluent's: differences, then the old version and schema.
+
+    Reserved-field problems are plain sentences in Confluent's answers, not difference records.
+    """
+    messages = [
+        issue.message if issue.rule in reserved.RULES else issue.confluent_message()
+        for issue in issues
+    ]
     version = issues[-1].version
     old = next((schema for number, schema in previous if number == version), None)
     if version is not None and old is not None:
@@ -104,10 +110,10 @@ def next_version(rows: Sequence[VersionRecord], request: SchemaRequest, mode: st
         return next_version
     assert request.version is not None
     if mode == policy.IMPORT:
-        if request.version < 1 or any(row.version == request.version for row in rows):
-            raise InvalidSchemaError(
-                f"Version {request.version} already exists or is not a valid version"
-            )
+        # Any version, gaps allowed; naming a taken one replaces what it holds, as Confluent 8's
+        # import overwrites the subject-version key.
+        if request.version < 1:
+            raise InvalidSchemaError(f"Version {request.version} is not a valid version")
         return request.version
     if request.version != next_version:
         raise InvalidSchemaError(

@@ -6,15 +6,16 @@ registry write lock, so versions and ids are allocated without races across proc
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from evcat import compat
 from evcat.audit import ANONYMOUS, Actor, record, resources, sha256_hex
 from evcat.compat import CompatibilityLevel
 from evcat.db import current_epoch, read_session, write_session
@@ -22,13 +23,14 @@ from evcat.errors import (
     IncompatibleSchemaError,
     InvalidSchemaError,
     LimitExceededError,
+    ReferenceExistsError,
     SchemaNotFoundError,
     SchemaTooLargeError,
     SubjectNotFoundError,
     VersionNotFoundError,
 )
 from evcat.formats import ParsedSchema, SchemaReference, get_format
-from evcat.registry import policy, rules, store
+from evcat.registry import checks, contracts, policy, rules, store
 from evcat.registry.entities import (
     CompatibilityResult,
     SchemaRequest,
@@ -36,12 +38,12 @@ from evcat.registry.entities import (
     SubjectVersion,
     identity,
 )
-from evcat.registry.models import SchemaRow
 from evcat.registry.rules import LATEST, validate_subject
-from evcat.registry.store import VersionRecord
+from evcat.registry.store import LIVE, Page, VersionRecord
 from evcat.settings import Settings
 
 Cached = TypeVar("Cached")
+EVERYTHING = Page()
 
 
 def now_ms() -> int:
@@ -53,6 +55,23 @@ def _live(rows: Sequence[VersionRecord]) -> list[VersionRecord]:
 
 
 MAX_REFERENCE_DEPTH = 100
+
+Contract = tuple[dict[str, Any] | None, dict[str, Any] | None]
+"""A registration's ``metadata`` and ``ruleSet``."""
+
+
+def _as_sent(request: SchemaRequest) -> Contract:
+    """The request's own metadata and rule set; an empty one is the same as none."""
+    return (
+        None if contracts.is_empty(request.metadata) else request.metadata,
+        None if contracts.is_empty(request.ruleset) else request.ruleset,
+    )
+
+
+def _identity(
+    parsed: ParsedSchema, metadata: dict[str, Any] | None, ruleset: dict[str, Any] | None
+) -> tuple[str, str]:
+    return identity(parsed.schema_type, parsed.canonical, parsed.references, metadata, ruleset)
 
 
 def _audit_registration(
@@ -98,14 +117,23 @@ class Registry:
         self.settings = settings
         self._parsed: OrderedDict[int, ParsedSchema] = OrderedDict()
         self._normalized: OrderedDict[int, str] = OrderedDict()
+        # Request threads share the LRU caches: a read's move_to_end must not meet another
+        # thread's eviction of the same entry. Held for dict operations only, never a parse.
+        self._cache_lock = threading.Lock()
 
     # -- parsed-schema cache: schema contents never change, so entries stay valid -----------
 
+    def _cached(self, cache: OrderedDict[int, Cached], schema_id: int) -> Cached | None:
+        with self._cache_lock:
+            found = cache.get(schema_id)
+            if found is not None:
+                cache.move_to_end(schema_id)
+            return found
+
     def parsed(self, session: Session, schema_id: int, depth: int = 0) -> ParsedSchema:
         """The parsed schema with ``schema_id``, parsing it (and its references) once."""
-        cached = self._parsed.get(schema_id)
+        cached = self._cached(self._parsed, schema_id)
         if cached is not None:
-            self._parsed.move_to_end(schema_id)
             return cached
         row = store.get_schema(session, schema_id)
         if row is None:
@@ -124,9 +152,8 @@ class Registry:
         A lookup that finds no exact match compares the request with every version of the
         subject in this form; without the cache each miss re-parsed all of them.
         """
-        cached = self._normalized.get(schema_id)
+        cached = self._cached(self._normalized, schema_id)
         if cached is not None:
-            self._normalized.move_to_end(schema_id)
             return cached
         old = self.parsed(session, schema_id)
         again = get_format(old.schema_type).parse(
@@ -136,14 +163,16 @@ class Registry:
         return again.canonical
 
     def _remember(self, cache: OrderedDict[int, Cached], schema_id: int, value: Cached) -> None:
-        cache[schema_id] = value
-        if len(cache) > self.settings.schema_cache_size:
-            cache.popitem(last=False)
+        with self._cache_lock:
+            cache[schema_id] = value
+            if len(cache) > self.settings.schema_cache_size:
+                cache.popitem(last=False)
 
     def forget(self, schema_ids: Sequence[int]) -> None:
-        for schema_id in schema_ids:
-            self._parsed.pop(schema_id, None)
-            self._normalized.pop(schema_id, None)
+        with self._cache_lock:
+            for schema_id in schema_ids:
+                self._parsed.pop(schema_id, None)
+                self._normalized.pop(schema_id, None)
 
     def _resolve(
         self,
@@ -179,8 +208,8 @@ class Registry:
 
     def _parse_request(
         self, session: Session, request: SchemaRequest, normalize: bool
-    ) -> tuple[ParsedSchema, str, str]:
-        """Parse a client's schema; returns it with its fingerprint and GUID."""
+    ) -> ParsedSchema:
+        """Parse a client's schema, resolving its references."""
         if request.schema is None or not request.schema.strip():
             raise InvalidSchemaError("Empty schema: send the schema text in the 'schema' field")
         if len(request.schema.encode()) > self.settings.max_schema_bytes:
@@ -190,11 +219,7 @@ class Registry:
             )
         schema_format = get_format(request.schema_type)
         references, dependencies = self._resolve(session, request.references, for_new_schema=True)
-        parsed = schema_format.parse(request.schema, references, dependencies, normalize=normalize)
-        fingerprint, guid = identity(
-            parsed.schema_type, parsed.canonical, references, request.metadata, request.ruleset
-        )
-        return parsed, fingerprint, guid
+        return schema_format.parse(request.schema, references, dependencies, normalize=normalize)
 
     @staticmethod
     def _match(
@@ -228,6 +253,70 @@ class Registry:
             created_ms=row.created_ms,
         )
 
+    # -- data contracts: the metadata and rule set a registration ends up with -------------
+
+    @staticmethod
+    def _contract(
+        session: Session,
+        rows: Sequence[VersionRecord],
+        request: SchemaRequest,
+        config: policy.EffectiveConfig,
+        mode: str,
+    ) -> Contract:
+        """The request's metadata and rule set, completed from the latest version and config.
+
+        IMPORT copies schemas from another registry as they were: nothing is added to them.
+        """
+        if mode == policy.IMPORT:
+            return _as_sent(request)
+        live = _live(rows)
+        latest = store.get_schema(session, live[-1].schema_id) if live else None
+        previous = store.to_stored(latest) if latest is not None else None
+        return contracts.completed(
+            config.fields,
+            request.metadata,
+            request.ruleset,
+            previous.metadata if previous else None,
+            previous.ruleset if previous else None,
+        )
+
+    def _candidates(
+        self,
+        session: Session,
+        rows: Sequence[VersionRecord],
+        request: SchemaRequest,
+        config: policy.EffectiveConfig,
+        mode: str,
+    ) -> list[Contract]:
+        """The contracts under which an existing version counts as this registration.
+
+        First the schema exactly as sent, as Confluent's fast path looks it up (unless the
+        config adds metadata or rules to everything), then as it would be stored. So
+        re-registering a schema without metadata returns the version that carries it.
+        """
+        found: list[Contract] = []
+        if not contracts.has_defaults_or_overrides(config.fields):
+            found.append(_as_sent(request))
+        completed = self._contract(session, rows, request, config, mode)
+        if completed not in found:
+            found.append(completed)
+        return found
+
+    def _existing(
+        self,
+        session: Session,
+        subject: str,
+        parsed: ParsedSchema,
+        request: SchemaRequest,
+        candidates: Sequence[Contract],
+    ) -> VersionRecord | None:
+        for metadata, ruleset in candidates:
+            fingerprint, _ = _identity(parsed, metadata, ruleset)
+            row = self._match(session, subject, fingerprint, request)
+            if row is not None:
+                return row
+        return None
+
     # -- register --------------------------------------------------------------------------
 
     def register(
@@ -248,29 +337,34 @@ class Registry:
         """
         validate_subject(subject)
         with read_session(self.engine) as session:
+            subject = policy.aliased(session, subject)
             config = policy.effective_config(session, subject, self.settings.default_compatibility)
-            request = self._with_previous_text(session, subject, request)
-            parsed, fingerprint, guid = self._parse_request(
-                session, request, normalize or config.normalize
-            )
-            existing = self._match(session, subject, fingerprint, request)
+            mode = policy.effective_mode(session, subject)
+            rows = store.versions_of(session, subject)
+            request = self._with_previous_text(session, rows, request)
+            parsed = self._parse_request(session, request, normalize or config.normalize)
+            candidates = self._candidates(session, rows, request, config, mode)
+            existing = self._existing(session, subject, parsed, request, candidates)
             if existing is not None:
                 return self._subject_version(session, existing)
-            mode = policy.effective_mode(session, subject)
         rules.check_mode_allows_registration(subject, mode, request)
         with write_session(self.engine) as session:
-            existing = self._match(session, subject, fingerprint, request)
+            # Everything read above may have changed before the lock was taken: read it again.
+            rows = store.versions_of(session, subject)
+            candidates = self._candidates(session, rows, request, config, mode)
+            existing = self._existing(session, subject, parsed, request, candidates)
             if existing is not None:
                 return self._subject_version(session, existing)
-            rows = store.versions_of(session, subject)
             if len(rows) >= self.settings.max_versions_per_subject:
                 raise LimitExceededError(
                     f"Subject '{subject}' already has {len(rows)} versions, the configured "
                     "maximum (EVCAT_MAX_VERSIONS_PER_SUBJECT); delete old versions first"
                 )
+            metadata, ruleset = candidates[-1]
             if mode != policy.IMPORT and not force:
-                self._enforce_compatibility(session, subject, parsed, _live(rows), config)
+                self._enforce_compatibility(session, subject, parsed, metadata, rows, config)
             version = rules.next_version(rows, request, mode)
+            fingerprint, guid = _identity(parsed, metadata, ruleset)
             schema_id = rules.schema_id_for(session, fingerprint, request, parsed)
             if store.get_schema(session, schema_id) is None:
                 store.insert_schema(
@@ -280,17 +374,22 @@ class Registry:
                         schema_type=parsed.schema_type,
                         text=parsed.canonical,
                         references=parsed.references,
-                        metadata=request.metadata,
-                        ruleset=request.ruleset,
+                        metadata=metadata,
+                        ruleset=ruleset,
                         guid=guid,
                         created_ms=now_ms(),
                     ),
                     fingerprint,
                 )
             created = now_ms()
-            store.insert_version(session, subject, version, schema_id, created)
+            taken = next((row for row in rows if row.version == version), None)
+            if taken is None:
+                store.insert_version(session, subject, version, schema_id, created)
+            else:
+                self._overwrite(session, taken, schema_id, created)
             # After the insert, so the schema row is still held and survives the tombstone.
-            rules.tombstone_replaced(session, subject, rows, schema_id)
+            others = [row for row in rows if row is not taken]
+            rules.tombstone_replaced(session, subject, others, schema_id)
             registered = self._subject_version(
                 session, store.VersionRecord(subject, version, schema_id, False, created)
             )
@@ -299,24 +398,33 @@ class Registry:
                 after_insert(session, registered)
             return registered
 
+    def _overwrite(
+        self, session: Session, taken: VersionRecord, schema_id: int, created: int
+    ) -> None:
+        """IMPORT of a taken version: the imported schema stands, the one it replaces goes
+        unless another version holds it. A referenced version is never replaced."""
+        if store.live_referrers(session, taken.subject, taken.version):
+            raise ReferenceExistsError(taken.subject, taken.version)
+        store.replace_version(session, taken.subject, taken.version, schema_id, created)
+        if taken.schema_id != schema_id:
+            store.drop_unheld(session, [taken.schema_id])
+            self.forget([taken.schema_id])
+
     def _with_previous_text(
-        self, session: Session, subject: str, request: SchemaRequest
+        self, session: Session, rows: Sequence[VersionRecord], request: SchemaRequest
     ) -> SchemaRequest:
-        """A metadata-only request (no schema text) re-registers the latest schema's text."""
-        if request.schema or (request.metadata is None and request.ruleset is None):
+        """A request without schema text (a metadata update) re-registers the latest text."""
+        if request.schema and request.schema.strip():
             return request
-        live = _live(store.versions_of(session, subject))
+        live = _live(rows)
         if not live:
             raise InvalidSchemaError("Empty schema: the subject has no version to copy")
         previous = self._subject_version(session, live[-1]).schema
-        return SchemaRequest(
+        return replace(
+            request,
             schema=previous.text,
             schema_type=previous.schema_type,
             references=previous.references,
-            metadata=request.metadata if request.metadata is not None else previous.metadata,
-            ruleset=request.ruleset if request.ruleset is not None else previous.ruleset,
-            id=request.id,
-            version=request.version,
         )
 
     def _enforce_compatibility(
@@ -324,15 +432,19 @@ class Registry:
         session: Session,
         subject: str,
         parsed: ParsedSchema,
-        live: Sequence[VersionRecord],
+        metadata: dict[str, Any] | None,
+        rows: Sequence[VersionRecord],
         config: policy.EffectiveConfig,
     ) -> None:
-        # Parse only the versions the level compares: the latest, or all for transitive levels.
-        if config.level is CompatibilityLevel.NONE:
-            return
-        compared = live if config.level.transitive else live[-1:]
-        previous = [(row.version, self.parsed(session, row.schema_id)) for row in compared]
-        issues = compat.check(parsed, previous, config.level, config.policy)
+        issues, previous = checks.compatibility_issues(
+            session,
+            parsed,
+            metadata,
+            _live(rows),
+            config,
+            config.level,
+            lambda schema_id: self.parsed(session, schema_id),
+        )
         if issues:
             raise IncompatibleSchemaError(
                 subject, rules.confluent_messages(issues, previous, config), list(issues)
@@ -348,29 +460,48 @@ class Registry:
         normalize: bool = False,
         deleted: bool = False,
     ) -> SubjectVersion:
-        """The version of ``subject`` holding this schema (40401 / 40403 when there is none)."""
+        """The version of ``subject`` holding this schema (40401 / 40403 when there is none).
+
+        Tried as sent, then completed with the latest version's metadata and the config's
+        defaults and overrides, as a registration would store it.
+        """
         with read_session(self.engine) as session:
+            subject = policy.aliased(session, subject)
             rows = store.versions_of(session, subject)
             candidates = rows if deleted else _live(rows)
             if not candidates:
                 raise SubjectNotFoundError(subject)
-            config = policy.effective_config(session, subject, self.settings.default_compatibility)
-            _parsed, fingerprint, _ = self._parse_request(
-                session, request, normalize or config.normalize
-            )
-            exact = SchemaRequest(schema=request.schema)
-            row = self._match(session, subject, fingerprint, exact, include_deleted=deleted)
-            if row is None:
-                row = self._match_normalized(session, candidates, request)
-            if row is None:
+            if not request.schema or not request.schema.strip():
+                # Confluent looks an empty schema up like any other, and finds nothing.
                 raise SchemaNotFoundError()
-            return self._subject_version(session, row)
+            config = policy.effective_config(session, subject, self.settings.default_compatibility)
+            parsed = self._parse_request(session, request, normalize or config.normalize)
+            contracts_tried = [_as_sent(request)]
+            completed = self._contract(session, rows, request, config, policy.READWRITE)
+            if completed not in contracts_tried:
+                contracts_tried.append(completed)
+            exact = SchemaRequest(schema=request.schema)
+            normalized: ParsedSchema | None = None
+            for metadata, ruleset in contracts_tried:
+                fingerprint, _ = _identity(parsed, metadata, ruleset)
+                row = self._match(session, subject, fingerprint, exact, include_deleted=deleted)
+                if row is None:
+                    normalized = normalized or self._parse_request(session, request, True)
+                    row = self._match_normalized(session, candidates, normalized, metadata, ruleset)
+                if row is not None:
+                    return self._subject_version(session, row)
+            raise SchemaNotFoundError()
 
     def _match_normalized(
-        self, session: Session, candidates: Sequence[VersionRecord], request: SchemaRequest
+        self,
+        session: Session,
+        candidates: Sequence[VersionRecord],
+        wanted: ParsedSchema,
+        metadata: dict[str, Any] | None,
+        ruleset: dict[str, Any] | None,
     ) -> VersionRecord | None:
         """Second chance: the same schema once both are normalized (text vs. descriptor...)."""
-        wanted, wanted_fingerprint, _ = self._parse_request(session, request, True)
+        wanted_fingerprint, _ = _identity(wanted, metadata, ruleset)
         for row in reversed(candidates):
             old = self.parsed(session, row.schema_id)
             if old.schema_type != wanted.schema_type:
@@ -379,8 +510,8 @@ class Registry:
                 old.schema_type,
                 self.normalized_canonical(session, row.schema_id),
                 old.references,
-                request.metadata,
-                request.ruleset,
+                metadata,
+                ruleset,
             )
             if fingerprint == wanted_fingerprint:
                 return row
@@ -397,6 +528,7 @@ class Registry:
     ) -> CompatibilityResult:
         """Would ``request`` be accepted? Against one version, or as registration would check."""
         with read_session(self.engine) as session:
+            subject = policy.aliased(session, subject)
             config = policy.effective_config(session, subject, self.settings.default_compatibility)
             rows = store.versions_of(session, subject)
             live = _live(rows)
@@ -410,16 +542,25 @@ class Registry:
                     raise VersionNotFoundError(version)
                 compared = match
             try:
-                parsed, _, _ = self._parse_request(session, request, normalize or config.normalize)
+                parsed = self._parse_request(session, request, normalize or config.normalize)
             except InvalidSchemaError as error:
                 if verbose:
                     return CompatibilityResult(False, [error.message])
                 raise
-            previous = [(row.version, self.parsed(session, row.schema_id)) for row in compared]
+            mode = policy.effective_mode(session, subject)
+            metadata, _ = self._contract(session, rows, request, config, mode)
             level = config.level
             if version is not None and level.transitive:
                 level = CompatibilityLevel(level.value.removesuffix("_TRANSITIVE"))
-            issues = compat.check(parsed, previous, level, config.policy)
+            issues, previous = checks.compatibility_issues(
+                session,
+                parsed,
+                metadata,
+                compared,
+                config,
+                level,
+                lambda schema_id: self.parsed(session, schema_id),
+            )
         messages = rules.confluent_messages(issues, previous, config) if issues else []
         return CompatibilityResult(not issues, messages, list(issues))
 
@@ -455,37 +596,42 @@ class Registry:
         return [(row.subject, row.version) for row in rows if deleted or not row.deleted]
 
     def subjects(
-        self, prefix: str = "", *, deleted: bool = False, deleted_only: bool = False
+        self,
+        prefix: str = "",
+        *,
+        deleted: bool = False,
+        deleted_only: bool = False,
+        page: Page = EVERYTHING,
     ) -> list[str]:
+        """Subject names in order: with a live version, or every one, or only deleted ones."""
+        which: store.Which = store.DELETED if deleted_only else store.EVERY if deleted else LIVE
         with read_session(self.engine) as session:
-            summary = store.subjects_summary(session)
-        return [
-            subject
-            for subject, has_live in summary
-            if subject.startswith(prefix)
-            and ((not has_live) if deleted_only else (has_live or deleted))
-        ]
+            return store.subject_names(session, prefix, which, page)
 
     def versions(
-        self, subject: str, *, deleted: bool = False, deleted_only: bool = False
+        self,
+        subject: str,
+        *,
+        deleted: bool = False,
+        deleted_only: bool = False,
+        page: Page = EVERYTHING,
     ) -> list[VersionRecord]:
+        """A subject's versions in order; 40401 when it has none to show (an empty page is not)."""
+        which: store.Which = store.DELETED if deleted_only else store.EVERY if deleted else LIVE
         with read_session(self.engine) as session:
-            rows = store.versions_of(session, subject)
-        if deleted_only:
-            chosen = [row for row in rows if row.deleted]
-        elif deleted:
-            chosen = rows
-        else:
-            chosen = _live(rows)
-        if not chosen and not (deleted_only and rows):
-            raise SubjectNotFoundError(subject)
-        return chosen
+            subject = policy.aliased(session, subject)
+            rows = store.versions_page(session, which, page, subject=subject)
+            # Only soft-deleted versions asked for: any version at all proves the subject exists.
+            if not rows and not store.has_versions(
+                session, subject, store.EVERY if deleted_only else which
+            ):
+                raise SubjectNotFoundError(subject)
+        return rows
 
     def version(self, subject: str, version: int, *, deleted: bool = False) -> SubjectVersion:
         with read_session(self.engine) as session:
-            return self._subject_version(
-                session, self._find_version(session, subject, version, deleted)
-            )
+            found = self._find_version(session, policy.aliased(session, subject), version, deleted)
+            return self._subject_version(session, found)
 
     @staticmethod
     def _find_version(session: Session, subject: str, version: int, deleted: bool) -> VersionRecord:
@@ -505,6 +651,7 @@ class Registry:
     ) -> SubjectVersion:
         """The newest version whose ``metadata.properties`` hold every given pair."""
         with read_session(self.engine) as session:
+            subject = policy.aliased(session, subject)
             rows = store.versions_of(session, subject)
             visible = rows if deleted else _live(rows)
             if not visible:
@@ -518,20 +665,29 @@ class Registry:
 
     def referenced_by(self, subject: str, version: int) -> list[int]:
         with read_session(self.engine) as session:
+            subject = policy.aliased(session, subject)
             row = self._find_version(session, subject, version, deleted=True)
-            return store.referencing_schema_ids(session, subject, row.version)
+            return store.live_referrers(session, subject, row.version)
 
     def all_schemas(
-        self, prefix: str = "", *, deleted: bool = False, latest_only: bool = False
+        self,
+        prefix: str = "",
+        *,
+        deleted: bool = False,
+        latest_only: bool = False,
+        page: Page = EVERYTHING,
     ) -> list[SubjectVersion]:
+        """Subject versions with their schemas, by subject then version: two queries a page."""
+        which: store.Which = store.EVERY if deleted else LIVE
         with read_session(self.engine) as session:
-            rows = [r for r in store.all_versions(session, prefix) if deleted or not r.deleted]
-            if latest_only:
-                latest: dict[str, VersionRecord] = {}
-                for row in rows:
-                    latest[row.subject] = row
-                rows = list(latest.values())
-            return [self._subject_version(session, row) for row in rows]
+            rows = store.versions_page(session, which, page, prefix=prefix, latest_only=latest_only)
+            schemas = store.stored_schemas(session, {row.schema_id for row in rows})
+        return [
+            SubjectVersion(
+                row.subject, row.version, schemas[row.schema_id], row.deleted, row.created_ms
+            )
+            for row in rows
+        ]
 
     def refuse_if_read_only(self, session: Session, subject: str | None, what: str) -> None:
         """42205 when ``subject`` (or the registry) is read-only: every write path asks."""
@@ -563,15 +719,8 @@ class Registry:
 
     def schemas_by_ids(self, schema_ids: Sequence[int]) -> dict[int, StoredSchema]:
         """The stored schemas with these ids (absent ids are left out), a few queries in all."""
-        wanted = sorted(set(schema_ids))
-        found: dict[int, StoredSchema] = {}
         with read_session(self.engine) as session:
-            # Chunks keep each IN list far below every backend's parameter limit.
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                query = select(SchemaRow).where(col(SchemaRow.id).in_(chunk))
-                found.update((row.id, store.to_stored(row)) for row in session.exec(query))
-        return found
+            return store.stored_schemas(session, schema_ids)
 
     def parsed_by_id(self, schema_id: int) -> ParsedSchema:
         """The parsed schema with ``schema_id`` (cached; schema contents never change)."""

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, Field
 
-from evcat.registry.api import schema_request
+from evcat.registry.requests import schema_request
 from evcat.registry.rules import parse_version
 from evcat.registry.service import Registry
 

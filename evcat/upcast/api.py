@@ -16,8 +16,7 @@ from pydantic import BaseModel, Field
 
 from evcat.errors import BadRequestError
 from evcat.http.context import actor_of
-from evcat.registry.api import schema_request
-from evcat.registry.service import Registry
+from evcat.registry.requests import schema_request
 from evcat.upcast.codecs.jsonio import jsonable
 from evcat.upcast.errors import InvalidWireFormat
 from evcat.upcast.gate import register_version
@@ -73,20 +72,9 @@ class UpcastResponse(BaseModel):
 
 
 def service(request: Request) -> UpcastService:
-    """The app's upcast service, created on first use."""
-    state = request.app.state
-    found: UpcastService | None = getattr(state, "upcast_service", None)
-    if found is None:
-        registry: Registry = state.registry
-        settings = registry.settings
-        found = UpcastService(
-            registry,
-            code_modules=settings.upcaster_module_list,
-            code_drift=settings.upcaster_code_drift,
-            samples=settings.upcaster_samples,
-        )
-        state.upcast_service = found
-    return found
+    """The app's upcast service (a FastAPI dependency)."""
+    upcast: UpcastService = request.app.state.upcast
+    return upcast
 
 
 def _event_out(event: UpcastEvent) -> EventOut:

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from evcat.catalog.http import catalog_of
 from evcat.errors import BadRequestError, EvcatError, NotFoundError
 from evcat.http.context import StaticFilesRoute
-from evcat.upcast.api import service as upcast_service_of
+from evcat.upcast.service import UpcastService
 from evcat.web.pages import Site
 from evcat.web.render import Links, Page, render
 from evcat.web.upcasting import Upcasting
@@ -39,14 +39,10 @@ def error_html(error: EvcatError) -> str:
 
 
 def upcasting_of(request: Request) -> Upcasting:
-    """The app's upcaster view, made on first use over the app's one upcast service (the
-    ``/v1`` upcast routes' own), so pages share its per-epoch snapshot and routes."""
-    state = request.app.state
-    found: Upcasting | None = getattr(state, "catalog_upcasting", None)
-    if found is None:
-        found = Upcasting(upcast_service_of(request))
-        state.catalog_upcasting = found
-    return found
+    """The app's upcaster view (made by ``install``), over the app's one upcast service,
+    so pages share its per-epoch snapshot and routes."""
+    upcasting: Upcasting = request.app.state.upcasting
+    return upcasting
 
 
 def _show(request: Request, build: Callable[[Site], Page]) -> HTMLResponse:
@@ -127,9 +123,11 @@ def unknown(rest: str) -> HTMLResponse:
     raise NotFoundError(f"There is no catalog page at /catalog/{rest}")
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, upcast_service: UpcastService) -> None:
     """Serve the website on ``app``: the stylesheet first, so the catch-all 404 does not
-    shadow it, then the pages."""
+    shadow it, then the pages. The upcaster view is built here, once, over
+    ``upcast_service`` (the ``/v1`` upcast routes' own)."""
+    app.state.upcasting = Upcasting(upcast_service)
     static = files("evcat.web") / "static"
     app.mount(
         "/catalog/static",

@@ -11,6 +11,8 @@ from evcat.app import create_app
 from evcat.settings import Settings
 from tests.catalog.conftest import DEMO_CATALOG
 
+YAML = {"content-type": "application/yaml"}
+
 
 def test_event_view_lists_producers_consumers_and_channels(api: TestClient) -> None:
     view = api.get("/v1/events/com.acme.customers.CustomerRegistered").json()
@@ -262,13 +264,17 @@ def test_lineage_walks_downstream_from_an_event(api: TestClient) -> None:
 
 def test_apply_and_export_through_the_api(api: TestClient) -> None:
     body = (DEMO_CATALOG / "stores" / "warehouse.yaml").read_text().replace("P1825D", "P30D")
-    plan = api.post("/v1/catalog/apply", params={"dry_run": True}, content=body).json()
+    plan = api.post(
+        "/v1/catalog/apply", params={"dry_run": True}, content=body, headers=YAML
+    ).json()
     assert plan == {
         "applied": False,
         "changes": [{"action": "update", "kind": "Store", "id": "warehouse"}],
         "unchanged": 59,
     }
-    bad = api.post("/v1/catalog/apply", content="kind: Channel\nid: x\nowner: ghost\n")
+    bad = api.post(
+        "/v1/catalog/apply", content="kind: Channel\nid: x\nowner: ghost\n", headers=YAML
+    )
     assert bad.status_code == 422
     assert bad.json()["detail"] == (
         "1 problem in the catalog, nothing written: (request):3: owner: unknown team 'ghost'"

@@ -7,6 +7,8 @@ import json
 
 import httpx
 
+YAML = {"content-type": "application/yaml"}
+
 ORDER_PLACED = json.dumps(
     {
         "type": "record",
@@ -26,7 +28,7 @@ def problem(answer: httpx.Response, status: int, *words: str) -> None:
 
 def apply(client: httpx.Client, *documents: object) -> httpx.Response:
     text = "\n".join(json.dumps(document) for document in documents)
-    return client.post("/v1/catalog/apply", content=text.replace("}\n{", "}\n---\n{"))
+    return client.post("/v1/catalog/apply", content=text.replace("}\n{", "}\n---\n{"), headers=YAML)
 
 
 def test_offset_beyond_32_bits_is_a_422(client: httpx.Client) -> None:
@@ -50,14 +52,16 @@ def test_catalog_document_holding_a_nul_names_the_field(client: httpx.Client) ->
     team = {"apiVersion": "evcat/v1", "kind": "Team", "id": "t", "name": "a\x00b"}
     problem(apply(client, team), 400, "NUL", "at $.name")
     yaml = 'apiVersion: evcat/v1\nkind: Team\nid: t\nname: ok\ndescription: "x\\0"\n'
-    answer = client.post("/v1/catalog/apply", content=yaml)
+    answer = client.post("/v1/catalog/apply", content=yaml, headers=YAML)
     problem(answer, 422, "(request):5: description: holds a NUL character")
     assert client.get("/v1/teams").json()["items"] == []
 
 
 def test_yaml_alias_of_an_enclosing_value_is_a_problem(client: httpx.Client) -> None:
     for text in ("&a [*a]", "apiVersion: evcat/v1\nkind: Team\nid: t\nname: &n [*n]\n"):
-        answer = client.post("/v1/catalog/apply", params={"dry_run": "true"}, content=text)
+        answer = client.post(
+            "/v1/catalog/apply", params={"dry_run": "true"}, content=text, headers=YAML
+        )
         problem(answer, 422, "nothing written")
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the CLI: live registries (one open, one behind authentication), git repos, runners.
+"""Fixtures for the CLI: live registries (one open, one with sign-in), git repos, runners.
 
 The CLI is tested against SQLite only: the registry's behaviour on PostgreSQL is covered by
 tests/registry, and the CLI sees nothing but HTTP. The servers live for the whole session;
@@ -7,19 +7,17 @@ tests keep out of each other's way by using subjects of their own (the ``subject
 
 from __future__ import annotations
 
-import base64
 import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner, Result
 
-from evcat.app import create_app
 from evcat.cli.main import app
 from evcat.settings import Settings
 from tests.cli.helpers import GitRepo, Invoke, Run
@@ -29,42 +27,27 @@ EVCAT = Path(sys.executable).with_name("evcat")
 USER, PASSWORD, TOKEN = "ci", "s3cret", "t0ken"
 READER, READER_PASSWORD = "reader", "r3ad"
 
-Receive = Callable[[], Any]
-Send = Callable[[Mapping[str, Any]], Any]
 
+def _auth_file(path: Path) -> Path:
+    """The auth file the guarded registry reads: ci and the token may do anything, reader may
+    only read."""
+    from evcat.auth.hashing import hash_password, token_digest
 
-def _basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-
-
-class AuthGate:
-    """What a gateway in front of evcat does: 401 without credentials, 403 for a read-only user
-    who writes. evcat itself does no authentication; this is the deployment the CLI meets."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        given = dict(scope["headers"]).get(b"authorization", b"").decode()
-        if given in (_basic(USER, PASSWORD), f"Bearer {TOKEN}"):
-            await self.app(scope, receive, send)
-            return
-        if given == _basic(READER, READER_PASSWORD) and scope["method"] == "GET":
-            await self.app(scope, receive, send)
-            return
-        status = 403 if given == _basic(READER, READER_PASSWORD) else 401
-        body = b'{"error_code": %d, "message": "denied"}' % status
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-type", b"application/json")],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+    document = {
+        "users": [
+            {"name": USER, "password_hash": hash_password(PASSWORD), "groups": ["platform"]},
+            {"name": READER, "password_hash": hash_password(READER_PASSWORD)},
+        ],
+        "tokens": [
+            {"name": "ci-token", "token_sha256": token_digest(TOKEN), "groups": ["platform"]}
+        ],
+        "bindings": [
+            {"groups": ["platform"], "role": "admin"},
+            {"users": ["*"], "role": "reader"},
+        ],
+    }
+    path.write_text(yaml.safe_dump(document))
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -77,10 +60,12 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def guarded_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A live evcat behind a gateway that wants ci:s3cret or the bearer token t0ken."""
-    database = tmp_path_factory.mktemp("guarded") / "evcat.db"
-    app = AuthGate(create_app(Settings(db_url=f"sqlite:///{database}"), migrate=True))
-    with LiveServer(app=app) as served:
+    """A live evcat with sign-in: ci:s3cret or the bearer token t0ken write, reader reads."""
+    folder = tmp_path_factory.mktemp("guarded")
+    settings = Settings(
+        db_url=f"sqlite:///{folder / 'evcat.db'}", auth_config=_auth_file(folder / "auth.yaml")
+    )
+    with LiveServer(settings) as served:
         yield served.url
 
 

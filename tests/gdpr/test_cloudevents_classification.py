@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from evcat.catalog.categories import CATEGORIES
 from evcat.catalog.cloudevents import SPECIAL_CATEGORIES
-from evcat.gdpr.vocabulary import CATEGORIES
 
 
 def test_special_categories_are_the_vocabulary_art9_ids() -> None:

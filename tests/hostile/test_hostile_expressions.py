@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from evcat.upcast.ops.catalogue import compile_ops, parse_ops
-from evcat.upcast.ops.context import EMPTY_CONTEXT
+from evcat.upcast.ops.context import UpcastContext
 from evcat.upcast.ops.expr.expression import compile_expression
 from evcat.upcast.ops.expr.limits import ExprLimitError, start_event
 from tests.hostile.conftest import still_answers
@@ -28,6 +28,8 @@ V2 = {
         {"name": "grown", "type": "string", "default": ""},
     ],
 }
+
+NO_CONTEXT = UpcastContext()
 
 
 def run(text: str, payload: dict[str, Any] | None = None) -> Any:
@@ -65,7 +67,7 @@ def test_integers_squared_by_successive_derives_stop_at_the_digit_limit() -> Non
     ops, problems = parse_ops([{"derive": {"path": "n", "expr": "n * n"}}] * 20)
     assert not problems
     with pytest.raises(Exception, match="EVCAT_EXPR_MAX_DIGITS"):
-        compile_ops(ops)({"n": 10**9}, EMPTY_CONTEXT)
+        compile_ops(ops)({"n": 10**9}, NO_CONTEXT)
 
 
 def test_everything_one_event_builds_is_charged_to_one_budget() -> None:
@@ -73,10 +75,10 @@ def test_everything_one_event_builds_is_charged_to_one_budget() -> None:
     ops, _ = parse_ops([{"derive": {"path": f"f{i}", "expr": "text + text"}} for i in range(20)])
     transform = compile_ops(ops)
     with pytest.raises(Exception, match="EVCAT_EVENT_MAX_BYTES"):
-        transform({"text": "x" * 450_000}, EMPTY_CONTEXT)
+        transform({"text": "x" * 450_000}, NO_CONTEXT)
     # The budget starts again with the next event.
     small = {"text": "y"}
-    transform(small, EMPTY_CONTEXT)
+    transform(small, NO_CONTEXT)
     assert small["f19"] == "yy"
 
 
@@ -92,7 +94,7 @@ def test_for_each_work_is_charged_per_element() -> None:
         ]
     )
     with pytest.raises(Exception, match="EVCAT_UPCAST_MAX_STEPS"):
-        compile_ops(ops)({"items": [{}] * 100_000}, EMPTY_CONTEXT)
+        compile_ops(ops)({"items": [{}] * 100_000}, NO_CONTEXT)
 
 
 def test_decimal_within_the_limits_still_computes() -> None:

@@ -82,6 +82,7 @@ def test_a_body_sent_a_byte_at_a_time_gets_408(server: tuple[str, int]) -> None:
     body = b'{"schema": "' + b"x" * 200 + b'"}'
     head = (
         b"POST /subjects/slow-value/versions HTTP/1.1\r\nHost: x\r\n"
+        + b"Content-Type: application/json\r\n"
         + b"Content-Length: %d\r\n\r\n" % len(body)
     )
     received, elapsed = trickle(server, head, body)

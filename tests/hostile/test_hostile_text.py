@@ -54,7 +54,11 @@ def test_v1_bodies_with_unstorable_text_are_a_400_problem(client: httpx.Client, 
 
 
 def test_a_raw_nul_byte_in_a_body_is_a_400(client: httpx.Client) -> None:
-    answer = client.put("/config", content=b'{"compatibility": "NONE\x00"}')
+    answer = client.put(
+        "/config",
+        content=b'{"compatibility": "NONE\x00"}',
+        headers={"content-type": "application/json"},
+    )
     assert answer.status_code == 400, answer.text
     assert "NUL" in answer.json()["message"]
 
@@ -65,7 +69,11 @@ def test_a_complete_surrogate_pair_and_an_escaped_backslash_are_accepted(
     schema = {"type": "string", "doc": "smile \U0001f600 and \\u0000 as text"}
     body = json.dumps({"schema": json.dumps(schema)}).encode()
     assert b"\\\\ud83d" in body or b"\\ud83d" in body
-    answer = client.post("/subjects/text-ok-value/versions", content=body)
+    answer = client.post(
+        "/subjects/text-ok-value/versions",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
     assert answer.status_code == 200, answer.text
     stored = client.get("/subjects/text-ok-value/versions/1/schema").json()
     assert stored["doc"] == schema["doc"]

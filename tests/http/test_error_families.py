@@ -60,7 +60,9 @@ def test_unknown_error_code_is_a_404_problem(client: httpx.Client) -> None:
 
 def test_catalog_problems_are_listed_with_file_line_and_path(client: httpx.Client) -> None:
     documents = "kind: Team\nid: a\n---\nkind: Channel\nid: x\nowner: ghost\n"
-    answer = client.post("/v1/catalog/apply", content=documents)
+    answer = client.post(
+        "/v1/catalog/apply", content=documents, headers={"content-type": "application/yaml"}
+    )
     assert answer.status_code == 422
     problem = answer.json()
     assert problem["error_code"] == 42230

@@ -212,7 +212,8 @@ def test_reserved_subject_name_is_42208(client: httpx.Client) -> None:
 def test_latest_with_metadata_picks_the_newest_matching_version(client: httpx.Client) -> None:
     owned = {"properties": {"owner": "shop", "tier": "gold"}}
     client.post("/subjects/orders-value/versions", json=body(ORDER_V1, metadata=owned))
-    client.post("/subjects/orders-value/versions", json=body(ORDER_V2))
+    handed_over = {"properties": {"owner": "billing", "tier": "gold"}}
+    client.post("/subjects/orders-value/versions", json=body(ORDER_V2, metadata=handed_over))
     found = client.get("/subjects/orders-value/metadata?key=owner&value=shop").json()
     assert found["version"] == 1
     missing = client.get("/subjects/orders-value/metadata?key=owner&value=nobody")

@@ -84,3 +84,52 @@ def test_malformed_reference_is_42201(client: httpx.Client) -> None:
         json={"schema": CUSTOMER_WITH_ADDRESS, "references": [{"name": "shop.Address"}]},
     )
     assert answer.json()["error_code"] == 42201
+
+
+def test_referencedby_leaves_out_a_soft_deleted_referrer(client: httpx.Client) -> None:
+    client.post("/subjects/address-value/versions", json={"schema": ADDRESS})
+    register_customer(client)
+    client.delete("/subjects/customer-value/versions/1")
+    assert client.get("/subjects/address-value/versions/1/referencedby").json() == []
+
+
+def test_referrer_soft_deleted_in_one_subject_but_live_in_another_is_listed(
+    client: httpx.Client,
+) -> None:
+    client.post("/subjects/address-value/versions", json={"schema": ADDRESS})
+    customer_id = register_customer(client).json()["id"]
+    client.post(
+        "/subjects/client-value/versions",
+        json={"schema": CUSTOMER_WITH_ADDRESS, "references": [ADDRESS_REF]},
+    )
+    client.delete("/subjects/customer-value/versions/1")
+    assert client.get("/subjects/address-value/versions/1/referencedby").json() == [customer_id]
+
+
+def test_soft_deleted_referrer_does_not_block_soft_deleting_the_target(
+    client: httpx.Client,
+) -> None:
+    client.post("/subjects/address-value/versions", json={"schema": ADDRESS})
+    register_customer(client)
+    client.delete("/subjects/customer-value/versions/1")
+    assert client.delete("/subjects/address-value/versions/1").json() == 1
+
+
+def test_soft_deleted_referrer_does_not_block_permanently_deleting_the_target(
+    client: httpx.Client,
+) -> None:
+    client.post("/subjects/address-value/versions", json={"schema": ADDRESS})
+    register_customer(client)
+    client.delete("/subjects/customer-value")
+    client.delete("/subjects/address-value")
+    answer = client.delete("/subjects/address-value", params={"permanent": "true"})
+    assert (answer.status_code, answer.json()) == (200, [1])
+
+
+def test_a_referrer_restored_by_reregistering_blocks_again(client: httpx.Client) -> None:
+    client.post("/subjects/address-value/versions", json={"schema": ADDRESS})
+    register_customer(client)
+    client.delete("/subjects/customer-value/versions/1")
+    register_customer(client)
+    answer = client.delete("/subjects/address-value/versions/1")
+    assert answer.json()["error_code"] == 42206

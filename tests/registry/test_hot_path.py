@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import event
 
 from evcat.registry.api import EPOCH_CHECK_SECONDS
-from evcat.registry.service import Registry
 from tests.conftest import LiveServer
 from tests.registry.schemas import avro_record, body
 
@@ -22,7 +21,8 @@ def live(settings: object) -> Iterator[LiveServer]:
 
 
 def test_cached_schema_by_id_makes_no_sql_queries(live: LiveServer) -> None:
-    registry: Registry = live.app.app.app.app.fallback.state.registry  # type: ignore[attr-defined]
+    assert live.services is not None
+    registry = live.services.registry
     with httpx.Client(base_url=live.url) as http:
         for n in range(20):
             schema = avro_record(f"Event{n}")

@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from evcat.upcast.read.bulk import BulkJob, bounds, run_bulk, stream_key
+from evcat.upcast.bulk import BulkJob, bounds, run_bulk, stream_key
 from tests.upcast.deposits import T, make_registry, write_events
 
 EVCAT = str(Path(sys.executable).parent / "evcat")

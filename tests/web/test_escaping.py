@@ -39,7 +39,11 @@ def test_hostile_description_is_escaped(own_web: httpx.Client) -> None:
         "name": '<img src=x onerror="alert(2)">',
         "description": HOSTILE,
     }
-    applied = own_web.post("/v1/catalog/apply", content=orjson.dumps(document))
+    applied = own_web.post(
+        "/v1/catalog/apply",
+        content=orjson.dumps(document),
+        headers={"content-type": "application/json"},
+    )
     assert applied.status_code == 200, applied.text
     for path in ("/catalog/", "/catalog/domains/probe"):
         html = own_web.get(path).text

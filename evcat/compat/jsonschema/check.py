@@ -88,6 +88,8 @@ class _Shared:
     # (writer id, reader id) -> first breaking difference, or None; None also while in
     # progress, which assumes compatibility for pairs met again inside their own comparison.
     verdicts: dict[tuple[int, int], Difference | None] = field(default_factory=dict)
+    # (writer id, reader id) -> every difference the trial comparison of that pair found.
+    trials: dict[tuple[int, int], list[Difference]] = field(default_factory=dict)
     # Schemas built while comparing, kept alive so that their ids stay unique.
     built: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -144,7 +146,18 @@ class Diff:
         trial.compare(writer, reader, path)
         broken = trial.broken()
         verdicts[key] = broken[0] if broken else None
+        self.shared.trials[key] = trial.found
         return verdicts[key]
+
+    def covers(self, writer: Node, reader: Node, path: str) -> Difference | None:
+        """``accepts``, keeping what the comparison found among this comparison's differences.
+
+        Confluent records the differences of a content-model coverage check with the rest, so
+        an incompatible one (a type change, say) counts under every policy, LENIENT included.
+        """
+        reason = self.accepts(writer, reader, path)
+        self.found.extend(self.shared.trials.get((id(writer.schema), id(reader.schema)), ()))
+        return reason
 
     def deref(self, node: Node) -> Node:
         """Follow ``$ref`` until a schema that says something itself."""

@@ -84,14 +84,41 @@ def compare_open(
     diff.add(f"{prefix}_{change}", at, reader_keyword, written, readable)
 
 
+def compare_unevaluated(
+    diff: Comparer, writer: Node, reader: Node, path: str, keyword: str
+) -> None:
+    """``unevaluatedProperties``/``unevaluatedItems``, step by step as Confluent judges them.
+
+    Unlike ``additionalProperties``, an absent keyword is not the same as ``true`` here:
+    adding ``true`` is NARROWED and dropping it EXTENDED, as Confluent's differ reports them.
+    """
+    written, readable = writer.schema.get(keyword), reader.schema.get(keyword)
+    if written is None and readable is None:
+        return
+    prefix = _unevaluated_rule(keyword)
+    at = join(path, escape(keyword))
+    if written is None:
+        change = "REMOVED" if readable is False else "NARROWED"
+    elif readable is None:
+        change = "ADDED" if written is False else "EXTENDED"
+    elif (written is False) != (readable is False):
+        change = "ADDED" if written is False else "REMOVED"
+    elif is_empty(written) != is_empty(readable):
+        change = "NARROWED" if is_empty(written) else "EXTENDED"
+    elif written is False or is_empty(written):
+        return
+    else:
+        diff.compare(writer.child(written), reader.child(readable), at)
+        return
+    diff.add(f"{prefix}_{change}", at, keyword, written, readable)
+
+
+def _unevaluated_rule(keyword: str) -> str:
+    return "UNEVALUATED_PROPERTIES" if keyword == "unevaluatedProperties" else "UNEVALUATED_ITEMS"
+
+
 _ADDITIONAL_PROPERTIES = ("additionalProperties", "additionalProperties", "ADDITIONAL_PROPERTIES")
-_UNEVALUATED_PROPERTIES = (
-    "unevaluatedProperties",
-    "unevaluatedProperties",
-    "UNEVALUATED_PROPERTIES",
-)
 _ADDITIONAL_ITEMS = ("additionalItems", "additionalItems", "ADDITIONAL_ITEMS")
-_UNEVALUATED_ITEMS = ("unevaluatedItems", "unevaluatedItems", "UNEVALUATED_ITEMS")
 
 
 def compare_objects(diff: Comparer, writer: Node, reader: Node, path: str) -> None:
@@ -114,7 +141,7 @@ def compare_objects(diff: Comparer, writer: Node, reader: Node, path: str) -> No
             _property_removed(diff, writer.child(sub), reader, name, target)
     _compare_required(diff, writer, reader, path, written, readable)
     compare_open(diff, writer, reader, path, _ADDITIONAL_PROPERTIES)
-    compare_open(diff, writer, reader, path, _UNEVALUATED_PROPERTIES)
+    compare_unevaluated(diff, writer, reader, path, "unevaluatedProperties")
     _compare_pattern_properties(diff, writer, reader, path)
     compare_subschema(diff, writer, reader, path, "propertyNames")
     _compare_dependencies(diff, writer, reader, path)
@@ -131,10 +158,17 @@ def _property_added(
     ws = writer.schema
     model = _model_of(_additional(ws), ws.get("patternProperties"))
     default = required and _has_default(diff, added)
+    if model is Model.OPEN:
+        if required:
+            kind = "REQUIRED_PROPERTY_WITH_DEFAULT" if default else "REQUIRED_PROPERTY"
+        elif is_empty(added.schema):
+            kind = "PROPERTY_WITH_EMPTY_SCHEMA"
+        else:
+            kind = "OPTIONAL_PROPERTY"
+        diff.add(f"{kind}_ADDED_TO_OPEN_CONTENT_MODEL", path, name)
+        return
     if model is Model.PARTIAL:
-        if required and not default:
-            diff.add("REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", path, name)
-        reasons = [diff.accepts(writer.child(cover), added, path) for cover in _covering(ws, name)]
+        reasons = [diff.covers(writer.child(cover), added, path) for cover in _covering(ws, name)]
         failed = next((reason for reason in reasons if reason is not None), None)
         if failed is None:
             diff.add("PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", path, name)
@@ -145,15 +179,12 @@ def _property_added(
                 name,
                 info=summary(failed),
             )
-        return
-    suffix = "OPEN_CONTENT_MODEL" if model is Model.OPEN else "UNOPEN_CONTENT_MODEL"
+    # Closed and partially open alike: the new property must not be required of old data.
     if required:
         kind = "REQUIRED_PROPERTY_WITH_DEFAULT" if default else "REQUIRED_PROPERTY"
-    elif model is Model.OPEN and is_empty(added.schema):
-        kind = "PROPERTY_WITH_EMPTY_SCHEMA"
     else:
         kind = "OPTIONAL_PROPERTY"
-    diff.add(f"{kind}_ADDED_TO_{suffix}", path, name)
+    diff.add(f"{kind}_ADDED_TO_UNOPEN_CONTENT_MODEL", path, name)
 
 
 def _property_removed(diff: Comparer, removed: Node, reader: Node, name: str, path: str) -> None:
@@ -167,9 +198,7 @@ def _property_removed(diff: Comparer, removed: Node, reader: Node, name: str, pa
         else:
             diff.add("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", path, name)
     else:
-        reasons = [
-            diff.accepts(removed, reader.child(cover), path) for cover in _covering(rs, name)
-        ]
+        reasons = [diff.covers(removed, reader.child(cover), path) for cover in _covering(rs, name)]
         failed = next((reason for reason in reasons if reason is not None), None)
         if failed is None:
             diff.add("PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", path, name)
@@ -190,19 +219,23 @@ def _compare_required(
     written: dict[str, Any],
     readable: dict[str, Any],
 ) -> None:
+    """``required`` of the properties both schemas declare, as Confluent compares it.
+
+    A property one side lacks is judged with the content model instead; a name required but
+    declared by neither schema is not compared at all (Confluent's labelled case
+    "Detect required array to be changed" is compatible).
+    """
     before = set(writer.schema.get("required") or ())
-    after = reader.schema.get("required") or ()
-    for name in after:
-        if name in before or (name in readable and name not in written):
-            continue  # unchanged, or reported with the property it came with
-        declared = readable.get(name)
-        if declared is not None and _has_default(diff, reader.child(declared)):
+    after = set(reader.schema.get("required") or ())
+    for name in written:
+        if name not in readable or (name in before) == (name in after):
+            continue
+        if name in before:
+            diff.add("REQUIRED_ATTRIBUTE_REMOVED", _required(path, name), name)
+        elif _has_default(diff, reader.child(readable[name])):
             diff.add("REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED", _required(path, name), name)
         else:
             diff.add("REQUIRED_ATTRIBUTE_ADDED", _required(path, name), name)
-    for name in writer.schema.get("required") or ():
-        if name not in after:
-            diff.add("REQUIRED_ATTRIBUTE_REMOVED", _required(path, name), name)
 
 
 def _required(path: str, name: str) -> str:
@@ -313,7 +346,7 @@ def compare_arrays(diff: Comparer, writer: Node, reader: Node, path: str) -> Non
         diff.add("UNIQUE_ITEMS_REMOVED", at, "uniqueItems", True, rs.get("uniqueItems"))
     _compare_items(diff, writer, reader, path)
     compare_subschema(diff, writer, reader, path, "contains")
-    compare_open(diff, writer, reader, path, _UNEVALUATED_ITEMS)
+    compare_unevaluated(diff, writer, reader, path, "unevaluatedItems")
 
 
 def _compare_items(diff: Comparer, writer: Node, reader: Node, path: str) -> None:
@@ -325,8 +358,9 @@ def _compare_items(diff: Comparer, writer: Node, reader: Node, path: str) -> Non
         return
     written, readable = before.prefix or [], after.prefix or []
     keyword = after.prefix_keyword if after.prefix is not None else before.prefix_keyword
-    rest_before = writer.schema.get(before.rest_keyword)
-    rest_after = reader.schema.get(after.rest_keyword)
+    # Without a schema for the rest, unevaluatedItems decides what may follow the tuple.
+    rest_before = writer.schema.get(before.rest_keyword, writer.schema.get("unevaluatedItems"))
+    rest_after = reader.schema.get(after.rest_keyword, reader.schema.get("unevaluatedItems"))
     for index in range(max(len(written), len(readable))):
         target = join(path, f"{keyword}/{index}")
         if index < len(written) and index < len(readable):
@@ -350,7 +384,7 @@ def _item_added(
     elif model is Model.CLOSED:
         diff.add("ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", path, str(index))
     else:
-        reason = diff.accepts(writer.child(rest), added, path)
+        reason = diff.covers(writer.child(rest), added, path)
         coverage = "IS_COVERED" if reason is None else "NOT_COVERED"
         info = "" if reason is None else summary(reason)
         rule = f"ITEM_ADDED_{coverage}_BY_PARTIALLY_OPEN_CONTENT_MODEL"
@@ -367,7 +401,7 @@ def _item_removed(
         rule = "ITEM_WITH_FALSE_REMOVED" if removed.schema is False else "ITEM_REMOVED"
         diff.add(f"{rule}_FROM_CLOSED_CONTENT_MODEL", path, str(index))
     else:
-        reason = diff.accepts(removed, reader.child(rest), path)
+        reason = diff.covers(removed, reader.child(rest), path)
         coverage = "IS_COVERED" if reason is None else "NOT_COVERED"
         info = "" if reason is None else summary(reason)
         rule = f"ITEM_REMOVED_{coverage}_BY_PARTIALLY_OPEN_CONTENT_MODEL"

@@ -1,1 +1,7 @@
-"""Protobuf compatibility: ``check`` diffs two descriptors, ``rules`` words each difference."""
+"""Protobuf compatibility: ``check`` diffs two descriptors, ``rules`` words each difference.
+Imports ``compat.base`` and ``evcat.formats``.
+"""
+
+__all__ = [
+    "check",
+]

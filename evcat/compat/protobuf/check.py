@@ -130,18 +130,14 @@ class _Diff:
         context = (old_name, new_name)
         for oneof in new.oneof_decl:
             members = sorted(n for n, name in new_oneof.items() if name == oneof.name)
-            if not members:
-                continue
-            origins, moved_in = set(), 0
-            for number in members:
-                old_top.pop(number, None)  # moved into the oneof: not a removal
-                if number in old_oneof:
-                    origins.add(f"oneof {old_oneof[number]}")
-                elif number in old_all:
-                    origins.add(f"field {number}")
-                    moved_in += 1
-            if len(origins) > 1:
-                self.findings.oneof_merge(oneof.name, path, moved_in, members)
+            # As Confluent counts: members that were top-level fields, and members that were
+            # in some oneof. Members coming only from other oneofs are not a merge to it.
+            moved_in = [n for n in members if n in old_top]
+            from_oneofs = [n for n in members if n in old_oneof]
+            for number in moved_in:
+                del old_top[number]  # moved into the oneof: not a removal
+            if len(moved_in) > 1 or (moved_in and from_oneofs):
+                self.findings.oneof_merge(oneof.name, path, len(moved_in), members)
         for name in sorted({*old_oneof.values()} & {*new_oneof.values()}):
             for number in sorted(n for n, owner in old_oneof.items() if owner == name):
                 where = [*path, name, str(number)]

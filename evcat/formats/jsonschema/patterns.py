@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import jsonschema_rs
 
 from evcat.limits import current
-
-if TYPE_CHECKING:
-    from evcat.formats.jsonschema.format import JsonSchemaModel
 
 LINEAR = jsonschema_rs.RegexOptions()
 
@@ -81,7 +78,21 @@ def literal(text: str) -> str:
     return "".join(out)
 
 
-def validator(model: JsonSchemaModel) -> Any:
+class ParsedModel(Protocol):
+    """What ``validator`` reads of a parsed document (``format.JsonSchemaModel``); a protocol
+    so that this module, which ``format`` imports, does not import it back."""
+
+    @property
+    def document(self) -> Any: ...
+    @property
+    def draft(self) -> Any: ...
+    @property
+    def registry(self) -> Any: ...
+    @property
+    def base_uri(self) -> str: ...
+
+
+def validator(model: ParsedModel) -> Any:
     """A jsonschema-rs validator of ``model`` (its draft, its references), patterns linear.
 
     Formats are annotations only, as in the registry's own checks.

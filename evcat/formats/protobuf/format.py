@@ -29,6 +29,7 @@ from google.protobuf.message import DecodeError
 
 from evcat.errors import InvalidSchemaError
 from evcat.formats.base import PROTOBUF, ParsedSchema, SchemaReference
+from evcat.formats.protobuf.bounds import check_bounds
 from evcat.formats.protobuf.imports import (
     builtin_names,
     closure,
@@ -238,7 +239,9 @@ class ProtobufFormat:
         descriptor = _decode_descriptor(text)
         if descriptor is None:
             file = _compile_text(text, available)
+            check_bounds(file)
         else:
+            check_bounds(descriptor)
             descriptor.name = name
             file = _check_descriptor(descriptor, available)
         file.name = name

@@ -27,7 +27,9 @@ from evcat.formats.protobuf.names import shorten
 from evcat.formats.protobuf.options import OptionReader
 
 _F = descriptor_pb2.FieldDescriptorProto
-_SCALARS = {
+# The scalar field types by descriptor number, named as .proto text writes them; the field
+# listings (catalog, CLI diff) name them the same way.
+SCALARS: dict[int, str] = {
     number: name.removeprefix("TYPE_").lower()
     for name, number in _F.Type.items()
     if name not in ("TYPE_GROUP", "TYPE_MESSAGE", "TYPE_ENUM")
@@ -246,7 +248,7 @@ class Printer:
         return [f"{label}{self._field_type(field, full)} {field.name} = {field.number}{options};"]
 
     def _field_type(self, field: Any, scope: str) -> str:
-        return _SCALARS.get(field.type) or self._type_name(field.type_name, scope)
+        return SCALARS.get(field.type) or self._type_name(field.type_name, scope)
 
     def _extension_range(self, extension_range: Any, scope: str) -> str:
         span = _span(extension_range.start, extension_range.end - 1, _MAX_FIELD)

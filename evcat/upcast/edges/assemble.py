@@ -6,15 +6,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from evcat.formats import ParsedSchema
 from evcat.upcast.edges.checking import check_spec
 from evcat.upcast.edges.code import CodePin, CodeUpcaster, check_drift, registered
 from evcat.upcast.edges.implicit import implicit_finder
 from evcat.upcast.edges.spec import CODE, EMIT, UpcasterSpec, parse_spec
 from evcat.upcast.errors import Problem
-from evcat.upcast.graph.schemas import NodeKey, SchemaIndex
-from evcat.upcast.graph.version_graph import LATEST, Edge, Target, VersionGraph
-from evcat.upcast.read.dicts import Upcaster
+from evcat.upcast.graph.schemas import SchemaIndex
+from evcat.upcast.graph.version_graph import Edge, VersionGraph
 
 
 @dataclass(frozen=True)
@@ -104,14 +102,3 @@ def build_graph(
         return []
 
     return VersionGraph(index.versions, edges, implicit_finder(index), downcasts, edge_problems)
-
-
-def upcaster_for(
-    schemas: Mapping[NodeKey, ParsedSchema] | SchemaIndex,
-    specs: Sequence[UpcasterSpec] = (),
-    code: Sequence[CodeUpcaster] = (),
-    target: Target = LATEST,
-) -> Upcaster:
-    """An upcaster over schemas held in memory (or an index) and these upcasters."""
-    index = schemas if isinstance(schemas, SchemaIndex) else SchemaIndex.from_schemas(schemas)
-    return Upcaster(build_graph(index, specs, code), index, target)

@@ -60,7 +60,7 @@ def check_ops_between(
             )
             return list(ops)
     source_shape, target_shape = index.shape(source), index.shape(target)
-    ctx = CheckContext(
+    ctx = CheckContext[Op](
         source_shape.shape, target_shape.shape, event_type=source[0], versions=versions
     )
     if when is not None:

@@ -59,7 +59,7 @@ class Resolve(Op):
     def parse(cls, args: Any) -> Op:
         raise OpArgumentError("resolution is generated from the schemas, not written")
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         """Nothing to check: the resolver proved the step against both schemas."""
 
     def compile(self) -> OpFn:

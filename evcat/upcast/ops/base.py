@@ -43,7 +43,7 @@ class Op(ABC):
         """Build the operation from its arguments; raise ``OpArgumentError`` when they are wrong."""
 
     @abstractmethod
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         """Simulate the operation on the shape in ``ctx``, reporting problems there."""
 
     @abstractmethod
@@ -64,6 +64,31 @@ class Op(ABC):
         else:
             text = str(args)
         return f"{self.name}({text})"
+
+
+OPERATIONS: dict[str, type[Op]] = {}
+"""Every operation a document may name, by name. ``catalogue`` fills it; it lives here, below
+the operations, because ``for_each`` parses its nested operations through it."""
+
+# Errors an operation may raise on a payload it cannot handle; anything else is a bug.
+DATA_ERRORS = (TypeError, ValueError, ArithmeticError, KeyError, IndexError, AttributeError)
+
+
+def parse_op(spec: Any, index: int) -> Op:
+    """One operation from its document form ``{name: arguments}``."""
+    if not isinstance(spec, Mapping) or len(spec) != 1:
+        raise OpArgumentError(
+            "each operation is a mapping with exactly one key, the operation name "
+            "(for example {rename: {from: a, to: b}})"
+        )
+    ((name, args),) = spec.items()
+    op = OPERATIONS.get(name)
+    if op is None:
+        raise OpArgumentError(
+            f"unknown operation '{name}'; use one of {', '.join(sorted(OPERATIONS))}",
+            "UNKNOWN_OP",
+        )
+    return op.parse(args)
 
 
 def mapping(

@@ -2,44 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from evcat.upcast.errors import Problem, UpcastFailed
-from evcat.upcast.ops.base import EventDropped, Op, OpArgumentError, OpFn
+from evcat.upcast.ops.base import (
+    DATA_ERRORS,
+    OPERATIONS,
+    EventDropped,
+    Op,
+    OpArgumentError,
+    OpFn,
+    parse_op,
+)
+from evcat.upcast.ops.conformance import conformance_ops
 from evcat.upcast.ops.context import UpcastContext
 from evcat.upcast.ops.convert import CONVERT_OPS
 from evcat.upcast.ops.each import EACH_OPS
 from evcat.upcast.ops.expr.limits import start_event
-from evcat.upcast.ops.fields import FIELD_OPS, Drop, Select
+from evcat.upcast.ops.fields import FIELD_OPS
 from evcat.upcast.ops.static import CheckContext, Conformance
-from evcat.upcast.ops.values import VALUE_OPS, SetDefault
+from evcat.upcast.ops.values import VALUE_OPS
 
-OPERATIONS: dict[str, type[Op]] = {
-    op.name: op for op in (*FIELD_OPS, *VALUE_OPS, *CONVERT_OPS, *EACH_OPS)
-}
+OPERATIONS.update({op.name: op for op in (*FIELD_OPS, *VALUE_OPS, *CONVERT_OPS, *EACH_OPS)})
 Transform = Callable[[dict[str, Any], UpcastContext], None]
-# Errors an operation may raise on a payload it cannot handle; anything else is a bug.
-DATA_ERRORS = (TypeError, ValueError, ArithmeticError, KeyError, IndexError, AttributeError)
 
-__all__ = ["OPERATIONS", "EventDropped", "Op", "compile_ops", "conformance_ops", "parse_ops"]
-
-
-def parse_op(spec: Any, index: int) -> Op:
-    """One operation from its document form ``{name: arguments}``."""
-    if not isinstance(spec, Mapping) or len(spec) != 1:
-        raise OpArgumentError(
-            "each operation is a mapping with exactly one key, the operation name "
-            "(for example {rename: {from: a, to: b}})"
-        )
-    ((name, args),) = spec.items()
-    op = OPERATIONS.get(name)
-    if op is None:
-        raise OpArgumentError(
-            f"unknown operation '{name}'; use one of {', '.join(sorted(OPERATIONS))}",
-            "UNKNOWN_OP",
-        )
-    return op.parse(args)
+__all__ = [
+    "DATA_ERRORS",
+    "OPERATIONS",
+    "EventDropped",
+    "Op",
+    "compile_ops",
+    "conformance_ops",
+    "parse_ops",
+]
 
 
 def parse_ops(
@@ -60,24 +56,13 @@ def parse_ops(
     return ops, problems
 
 
-def check_ops(ops: Sequence[Op], ctx: CheckContext, *, project: bool) -> Conformance:
+def check_ops(ops: Sequence[Op], ctx: CheckContext[Op], *, project: bool) -> Conformance:
     """Run the operations over the shapes in ``ctx``; returns what conformance adds."""
     for index, op in enumerate(ops):
         ctx.op = index
         op.check(ctx)
     ctx.op = len(ops)
     return ctx.conform(project=project)
-
-
-def conformance_ops(conformance: Conformance) -> list[Op]:
-    """The generated operations that give every output the target's layout."""
-    ops: list[Op] = []
-    if conformance.select is not None:
-        ops.append(Select(tuple(conformance.select)))
-    if conformance.drops:
-        ops.append(Drop(tuple(conformance.drops)))
-    ops.extend(SetDefault(path, value) for path, value in conformance.defaults)
-    return ops
 
 
 def compile_ops(

@@ -43,6 +43,3 @@ class UpcastContext:
         if name in ("time", "source", "subject", "stream_id", "position"):
             return getattr(self, name)
         return self.metadata.get(name)
-
-
-EMPTY_CONTEXT = UpcastContext()

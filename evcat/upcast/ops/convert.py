@@ -53,7 +53,7 @@ class Split(Op):
             "keep": self.keep,
         }
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         shape = ctx.read(self.source) if self.keep else ctx.remove(self.source)
         if (
             shape is not None
@@ -122,7 +122,7 @@ class Combine(Op):
             "keep": self.keep,
         }
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         for path in self.sources:
             if self.keep:
                 ctx.read(path)
@@ -167,7 +167,7 @@ class Convert(Op):
         out = {"path": show(self.path), "using": self.using}
         return out | ({"to": show(self.target)} if self.target else {})
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         converter = CONVERTERS[self.using]
         shape = ctx.remove(self.path) if self.target else ctx.read(self.path)
         if shape is None:
@@ -240,7 +240,7 @@ class Cast(Op):
     def arguments(self) -> Any:
         return {"path": show(self.path), "to": self.kind}
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         shape = ctx.read(self.path)
         if shape is not None:
             nullable = shape.kind == "union" and any(b.kind == "null" for b in shape.branches)

@@ -22,7 +22,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from evcat.upcast.errors import Problem
-from evcat.upcast.ops.base import Op, OpArgumentError, OpFn, mapping, path_arg
+from evcat.upcast.ops.base import (
+    DATA_ERRORS,
+    Op,
+    OpArgumentError,
+    OpFn,
+    mapping,
+    parse_op,
+    path_arg,
+)
+from evcat.upcast.ops.conformance import conformance_ops
 from evcat.upcast.ops.context import UpcastContext
 from evcat.upcast.ops.expr.limits import charge_steps
 from evcat.upcast.ops.static import CheckContext
@@ -63,8 +72,6 @@ class ForEach(Op):
             )
         ops: list[Op] = []
         errors: list[OpArgumentError] = []
-        from evcat.upcast.ops.catalogue import parse_op  # ops.py registers this class: import late
-
         for index, spec in enumerate(specs):
             refused = (
                 next((_REFUSED[key] for key in spec if key in _REFUSED), None)
@@ -90,9 +97,7 @@ class ForEach(Op):
 
     # -- static check --------------------------------------------------------------------------
 
-    def check(self, ctx: CheckContext) -> None:
-        from evcat.upcast.ops.catalogue import conformance_ops
-
+    def check(self, ctx: CheckContext[Op]) -> None:
         shape = ctx.read(self.path)
         if shape is None:
             return
@@ -124,7 +129,7 @@ class ForEach(Op):
                     f"for_each writes a list or map of records back: {mismatch}",
                     self.path,
                 )
-        nested = CheckContext(
+        nested = CheckContext[Op](
             element if ctx.checking_source else None,
             target_element,
             event_type=ctx.event_type,
@@ -154,7 +159,7 @@ class ForEach(Op):
             out = Shape("union", branches=(Shape("null"), out))
         ctx.write(self.path, out)  # null where the target has no null is a TYPE_MISMATCH
 
-    def _report(self, ctx: CheckContext, problems: Sequence[Problem], mark: str) -> None:
+    def _report(self, ctx: CheckContext[Op], problems: Sequence[Problem], mark: str) -> None:
         """The nested problems, at full paths (``items[].price``) and the for_each's index."""
         prefix = show(self.path) + mark
         for problem in problems:
@@ -177,7 +182,6 @@ class ForEach(Op):
         steps = (*self.ops, *self.conform)
         functions = tuple(op.compile() for op in steps)
         read, place, where = getter(self.path), putter(self.path), show(self.path)
-        from evcat.upcast.ops.catalogue import DATA_ERRORS as data_errors
 
         def failed(error: Exception, at: str, item: Any, ctx: UpcastContext) -> ValueError:
             """The error naming the element and, found by replaying it, the nested op."""
@@ -186,7 +190,7 @@ class ForEach(Op):
                 for op, function in zip(steps, functions, strict=True):
                     try:
                         function(element, ctx)
-                    except data_errors:
+                    except DATA_ERRORS:
                         return ValueError(f"{where}{at}: {op.describe()}: {error}")
             return ValueError(f"{where}{at}: {error}")
 
@@ -214,7 +218,7 @@ class ForEach(Op):
                         for function in functions:
                             function(element, ctx)
                         append(element)
-                except data_errors as error:
+                except DATA_ERRORS as error:
                     at = next(i for i, each in enumerate(value) if each is item)
                     raise failed(error, f"[{at}]", item, ctx) from error
                 place(data, out)
@@ -231,7 +235,7 @@ class ForEach(Op):
                         for function in functions:
                             function(element, ctx)
                         values[key] = element
-                except data_errors as error:
+                except DATA_ERRORS as error:
                     raise failed(error, f"[{key!r}]", value[key], ctx) from error
                 place(data, values)
             elif value is not None and value is not MISSING:

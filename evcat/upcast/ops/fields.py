@@ -39,7 +39,7 @@ class Rename(Op):
     def arguments(self) -> Any:
         return {"from": show(self.source), "to": show(self.target)}
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         shape = ctx.remove(self.source)
         if shape is not None:
             ctx.write(self.target, shape)
@@ -68,7 +68,7 @@ class Copy(Rename):
 
     name = "copy"
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         shape = ctx.read(self.source)
         if shape is not None:
             ctx.write(self.target, shape)
@@ -101,7 +101,7 @@ class Drop(Op):
     def arguments(self) -> Any:
         return shown(self.paths)
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         for path in self.paths:
             ctx.remove(path)
 
@@ -128,7 +128,7 @@ class Select(Drop):
 
     name = "select"
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         kept = [(path, ctx.read(path)) for path in self.paths]
         ctx.work = Work()
         for path, shape in kept:
@@ -173,7 +173,7 @@ class Nest(Op):
     def arguments(self) -> Any:
         return {"fields": shown(self.fields), "into": show(self.into)}
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         for path in self.fields:
             shape = ctx.remove(path)
             if shape is not None:
@@ -218,7 +218,7 @@ class Unnest(Op):
             out["fields"] = list(self.fields)
         return out
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         shape = ctx.read(self.source)
         if shape is None:
             return
@@ -271,7 +271,7 @@ class WrapList(Op):
     def arguments(self) -> Any:
         return {"path": show(self.path)}
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         shape = ctx.read(self.path)
         if shape is not None:
             if shape.kind == "union":
@@ -296,7 +296,7 @@ class UnwrapList(WrapList):
 
     name = "unwrap_list"
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         shape = ctx.read(self.path)
         if shape is not None:
             items = shape.items if shape.kind == "array" and shape.items else shape

@@ -17,7 +17,7 @@ for target fields with defaults that nothing wrote (what Avro resolution does im
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 from evcat.upcast.errors import Problem
 from evcat.upcast.paths import Path, show
@@ -33,8 +33,9 @@ from evcat.upcast.shapes.model import (
     record_of,
 )
 
-if TYPE_CHECKING:
-    from evcat.upcast.ops.base import Op
+# The operation type: ``ops.base.Op``, whose ``check`` takes this context, so it is a parameter
+# here rather than an import.
+OpT = TypeVar("OpT")
 
 
 @dataclass
@@ -86,7 +87,7 @@ class Conformance:
     select: list[Path] | None = None
 
 
-class CheckContext:
+class CheckContext(Generic[OpT]):
     """The simulated payload plus the problems found; operations call its methods."""
 
     def __init__(
@@ -104,7 +105,7 @@ class CheckContext:
         self.event_type = event_type
         self.versions = versions
         self.op = 0
-        self.checked: dict[int, Op] = {}
+        self.checked: dict[int, OpT] = {}
         """Operations the check completed, by index, to compile in place of the declared ones
         (``for_each`` with its elements' conformance)."""
 

@@ -35,7 +35,7 @@ def _expression(text: Any, what: str) -> Expression:
         raise OpArgumentError(f"{what}: {error.message}", error.code) from None
 
 
-def check_expression(ctx: CheckContext, expression: Expression, path: Path = ()) -> str | None:
+def check_expression(ctx: CheckContext[Op], expression: Expression, path: Path = ()) -> str | None:
     """Compile again against the payload's shape; reports problems, returns the result kind."""
     try:
         return compile_expression(expression.text, ctx.kind_at).kind
@@ -60,7 +60,7 @@ class SetDefault(Op):
     def arguments(self) -> Any:
         return {"path": show(self.path), "value": self.value}
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         ctx.write_constant(self.path, self.value)
 
     def compile(self) -> OpFn:
@@ -94,7 +94,7 @@ class Coalesce(SetDefault):
 
     name = "coalesce"
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         if ctx.read(self.path) is not None:
             ctx.write_constant(self.path, self.value)
 
@@ -125,7 +125,7 @@ class Derive(Op):
     def arguments(self) -> Any:
         return {"path": show(self.path), "expr": self.expression.text}
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         kind = check_expression(ctx, self.expression, self.path)
         # A broken expression is reported once; the field still counts as written.
         ctx.write_kind(self.path, kind or "any")
@@ -162,7 +162,7 @@ class MapEnum(Op):
         out = {"path": show(self.path), "mapping": dict(sorted(self.table.items()))}
         return out | ({"default": self.default} if self.default is not None else {})
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         shape = ctx.read(self.path)
         if shape is None:
             return
@@ -220,7 +220,7 @@ class FromMetadata(Op):
             out["using"] = self.using
         return out | ({"default": self.default} if self.default is not None else {})
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         produced = CONVERTERS[self.using].produces if self.using else "any"
         ctx.write(self.path, Shape(produced))
 
@@ -258,7 +258,7 @@ class DropEvent(Op):
     def arguments(self) -> Any:
         return {"when": self.when.text} if self.when else {}
 
-    def check(self, ctx: CheckContext) -> None:
+    def check(self, ctx: CheckContext[Op]) -> None:
         if self.when is not None:
             check_expression(ctx, self.when)
 

@@ -10,10 +10,13 @@ Events already at the target cost one dict lookup and come back as the *same* ob
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from evcat.formats import ParsedSchema
+from evcat.upcast.edges.assemble import build_graph
+from evcat.upcast.edges.code import CodeUpcaster
 from evcat.upcast.edges.compile import (
     CompiledEdge,
     Payload,
@@ -23,6 +26,7 @@ from evcat.upcast.edges.compile import (
     compile_edge,
     run_children,
 )
+from evcat.upcast.edges.spec import UpcasterSpec
 from evcat.upcast.errors import (
     FutureSchemaVersion,
     GraphError,
@@ -316,3 +320,14 @@ class Upcaster:
                     )
                 )
         return events
+
+
+def upcaster_for(
+    schemas: Mapping[NodeKey, ParsedSchema] | SchemaIndex,
+    specs: Sequence[UpcasterSpec] = (),
+    code: Sequence[CodeUpcaster] = (),
+    target: Target = LATEST,
+) -> Upcaster:
+    """An upcaster over schemas held in memory (or an index) and these upcasters."""
+    index = schemas if isinstance(schemas, SchemaIndex) else SchemaIndex.from_schemas(schemas)
+    return Upcaster(build_graph(index, specs, code), index, target)

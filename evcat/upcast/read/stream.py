@@ -1,4 +1,4 @@
-"""Streaming read-through: upcast an iterable of stored events, in order, with an error policy.
+"""Streaming read-through: upcast stored events one by one, counted, with an error policy.
 
 ``on_error``: ``fail`` (raise), ``skip`` (count and go on) or ``quarantine`` (hand the event
 and its error to a sink, then go on). Only errors about the event itself are handled so;
@@ -7,7 +7,7 @@ a broken graph or missing code still stops the stream.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from evcat.errors import EvcatError
@@ -53,21 +53,3 @@ def upcast_one(
         counts.emitted += len(results)
     counts.written += len(results)
     return results
-
-
-def upcast_stream(
-    upcaster: Upcaster,
-    events: Iterable[StoredEvent],
-    *,
-    on_error: str = "fail",
-    quarantine: Quarantine | None = None,
-    counts: StreamCounts | None = None,
-) -> Iterator[UpcastEvent]:
-    """Every event at the target version, in input order (children in declared order)."""
-    if on_error not in ON_ERROR:
-        raise ValueError(f"on_error is one of {ON_ERROR}")
-    if on_error == "quarantine" and quarantine is None:
-        raise ValueError("on_error='quarantine' needs a quarantine sink")
-    counts = counts if counts is not None else StreamCounts()
-    for event in events:
-        yield from upcast_one(upcaster, event, counts, on_error, quarantine)

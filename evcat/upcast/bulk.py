@@ -35,7 +35,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, Protocol
 
 import orjson
 
@@ -50,14 +50,19 @@ from evcat.upcast.read.dicts import StoredEvent, Upcaster, UpcastEvent
 from evcat.upcast.read.stream import StreamCounts, upcast_one
 from evcat.upcast.service import UpcastService
 
-if TYPE_CHECKING:
-    from evcat.cli.upcast_remote import RegistryContents
-
 RANGE = "range"
 STREAM = "stream"
 PARTITIONS = (RANGE, STREAM)
 _STREAM_KEY = b'"stream_id":"'
 _PARTITION_CACHE = 65_536
+
+
+class UpcasterSource(Protocol):
+    """Registry contents a worker builds its ``Upcaster`` from, instead of ``db_url``: plain
+    picklable data, so workers receive it instead of fetching it again. The CLI's contents read
+    over HTTP (``evcat.cli.upcast_remote.RegistryContents``) are one."""
+
+    def upcaster(self, target: Target, code_modules: Sequence[str]) -> Upcaster: ...
 
 
 @dataclass(frozen=True)
@@ -73,8 +78,8 @@ class BulkJob:
     on_error: str = "fail"
     code_modules: tuple[str, ...] = ()
     partition: str = RANGE
-    contents: RegistryContents | None = None
-    """A registry's contents read over HTTP (``evcat.cli.upcast_remote``), instead of db_url."""
+    contents: UpcasterSource | None = None
+    """A registry's contents (read over HTTP by the CLI), instead of db_url."""
 
 
 @dataclass
@@ -355,7 +360,7 @@ def _process_context() -> Any:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["evcat.upcast.read.bulk"])
+        context.set_forkserver_preload(["evcat.upcast.bulk"])
         return context
     return multiprocessing.get_context("spawn")
 
