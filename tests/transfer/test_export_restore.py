@@ -112,7 +112,7 @@ def test_the_export_holds_every_table_with_every_row(exported: bytes, tmp_path: 
     tables = reflect(make_engine(url))
     counts = table_lines(exported)
     assert sorted(counts) == sorted(tables)
-    assert all(counts[name] > 0 for name in ("schemas", "upcasters", "gdpr_audit", "modes"))
+    assert all(counts[name] > 0 for name in ("schemas", "upcasters", "audit_records", "modes"))
 
 
 def test_the_header_names_the_format_and_the_database_revision(exported: bytes) -> None:
@@ -121,7 +121,7 @@ def test_the_header_names_the_format_and_the_database_revision(exported: bytes) 
         "format": "evcat-export",
         "format_version": 1,
         "evcat_version": header["evcat_version"],
-        "alembic_revision": "0004",
+        "alembic_revision": "0005",
     }
 
 
@@ -132,7 +132,7 @@ def test_after_a_restore_new_rows_get_fresh_ids(
     engine = make_engine(db_url)
     tables = reflect(engine)
     with engine.connect() as connection:
-        top_audit = connection.execute(select(func.max(tables["gdpr_audit"].c.id))).scalar()
+        top_audit = connection.execute(select(func.max(tables["audit_records"].c.seq))).scalar()
         top_schema = connection.execute(select(func.max(tables["schemas"].c.id))).scalar()
     with LiveServer(Settings(db_url=db_url)) as server, httpx.Client(base_url=server.url) as api:
         overlay = {
@@ -160,7 +160,7 @@ def test_a_database_that_holds_data_is_refused(
     path.write_bytes(exported)
     result = evcat("import", "--from-export", path, "--db", migrated_sqlite)
     assert result.exit_code == 2
-    assert "the target database is not empty (schemas, subject_versions, registry_state hold" in (
+    assert "the target database is not empty (audit_records, schemas, subject_versions hold" in (
         result.stderr
     )
 
@@ -174,7 +174,7 @@ def test_an_export_of_another_revision_is_refused(
     path.write_bytes(json.dumps(header).encode() + b"\n" + b"".join(lines[1:]))
     result = evcat("import", "--from-export", path, "--db", migrated_sqlite)
     assert result.exit_code == 2
-    assert "the export was written at database revision 0003, the target database is at 0004" in (
+    assert "the export was written at database revision 0003, the target database is at 0005" in (
         result.stderr
     )
 
