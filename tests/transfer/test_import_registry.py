@@ -18,7 +18,7 @@ from evcat.app import create_app
 from evcat.db import make_engine
 from evcat.settings import Settings
 from evcat.transfer.database import database_state
-from tests.cli.conftest import PASSWORD, TOKEN, USER, AuthGate
+from tests.cli.conftest import PASSWORD, TOKEN, USER, _auth_file
 from tests.conftest import LiveServer
 from tests.transfer.conftest import MONEY, Invoke, avro, listing, register
 
@@ -181,8 +181,10 @@ def test_a_dry_run_through_a_running_evcat_writes_nothing(
 def guarded_source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A source behind a gateway that wants ci:s3cret or the bearer token t0ken."""
     database = tmp_path_factory.mktemp("guarded") / "evcat.db"
-    app = AuthGate(create_app(Settings(db_url=f"sqlite:///{database}"), migrate=True))
-    with LiveServer(app=app) as server:
+    signed_in = Settings(
+        db_url=f"sqlite:///{database}", auth_config=_auth_file(database.parent / "auth.yaml")
+    )
+    with LiveServer(signed_in) as server:
         with httpx.Client(base_url=server.url, auth=(USER, PASSWORD)) as client:
             register(client, "money-value", avro(MONEY))
         yield server.url
@@ -234,8 +236,10 @@ def test_evcat_credentials_from_the_environment_never_reach_the_source(
 def test_target_credentials_are_the_evcat_options(
     evcat: Invoke, source_url: str, tmp_path: Path
 ) -> None:
-    app = AuthGate(create_app(Settings(db_url=f"sqlite:///{tmp_path / 't.db'}"), migrate=True))
-    with LiveServer(app=app) as server:
+    signed_in = Settings(
+        db_url=f"sqlite:///{tmp_path / 't.db'}", auth_config=_auth_file(tmp_path / "auth.yaml")
+    )
+    with LiveServer(signed_in) as server:
         result = evcat(
             "import",
             *("--from-registry", source_url, "--registry", server.url, "--token", TOKEN),
