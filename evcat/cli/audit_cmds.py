@@ -209,7 +209,8 @@ def verify(
             f"({intact} before it intact)"
         )
         raise typer.Exit(1)
-    typer.echo(f"audit trail intact: {verdict.count} records, head {verdict.head}")
+    counted = "1 record" if verdict.count == 1 else f"{verdict.count} records"
+    typer.echo(f"audit trail intact: {counted}, head {verdict.head}")
 
 
 def _file_entries(path: Path) -> Iterator[Entry]:

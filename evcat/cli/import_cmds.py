@@ -164,10 +164,11 @@ def _import_snapshot(
     with progress("parsing schemas", len(source.schemas)) as advance:
         prints = parsed.all(advance=advance)
     if db is not None:
+        from evcat.audit import local_actor
         from evcat.transfer.database import database_state, import_into
 
         engine = _engine(db, migrate=not dry_run)
-        plan = import_into(engine, source, parsed, prints, dry_run=dry_run)
+        plan = import_into(engine, source, parsed, prints, dry_run=dry_run, actor=local_actor())
         typer.echo(f"plan: {plan.summary()}")
         if dry_run:
             typer.echo("dry run: nothing written")

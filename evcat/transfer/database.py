@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from evcat.audit import ANONYMOUS, Actor, record, resources
 from evcat.db import read_session, write_session
 from evcat.registry import store
 from evcat.registry.entities import StoredSchema
@@ -84,11 +85,13 @@ def import_into(
     prints: Mapping[int, str],
     *,
     dry_run: bool = False,
+    actor: Actor = ANONYMOUS,
 ) -> Plan:
     """Plan against the database and, unless ``dry_run``, write the plan in one transaction.
 
     The plan is made inside the writing transaction, under the registry write lock, so no
-    registration can slip in between the conflict check and the writes.
+    registration can slip in between the conflict check and the writes. An import that writes
+    anything appends one ``registry.import`` audit record counting what it wrote.
     """
     if dry_run:
         with read_session(engine) as session:
@@ -98,7 +101,21 @@ def import_into(
     with write_session(engine) as session:
         plan = make_plan(source, prints, read_target(session))
         write_plan(session, source, parsed, plan)
+        if not plan.empty:
+            record(session, actor, "registry.import", resources.REGISTRY, after=_counts(plan))
     return plan
+
+
+def _counts(plan: Plan) -> dict[str, int]:
+    """What an import wrote, as its audit record says it: counts, never schema text."""
+    return {
+        "schemas": len(plan.schemas),
+        "versions": len(plan.versions),
+        "soft_deleted": len(plan.deletions),
+        "undeleted": len(plan.undeletions),
+        "configs": len(plan.configs),
+        "modes": len(plan.modes),
+    }
 
 
 def database_state(engine: Engine) -> TargetState:
