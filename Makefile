@@ -26,7 +26,8 @@ $(ASYNCAPI_STAMP): tests/clients/asyncapi/package.json
 node: $(NODE_STAMP) $(ASYNCAPI_STAMP)
 
 # The website's browser tests drive Debian's chromium (Playwright cannot download its own
-# browser here). Installed when missing and we are root with apt-get; else those tests skip.
+# browser here). Installed when missing and we are root with apt-get; else those tests skip on
+# a laptop, and fail under CI (EVCAT_CI=1, set by .ci/run), where a skip is a failure.
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \

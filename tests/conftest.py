@@ -3,6 +3,9 @@
 ``registry_url`` is parametrized by backend: every test that uses it runs against an SQLite
 file and, when ``EVCAT_TEST_DATABASE_URL`` names a PostgreSQL server, against a fresh
 PostgreSQL database too.
+
+Under CI (``EVCAT_CI`` set, as ``.ci/run`` does) a skipped test is a failure: a run missing
+PostgreSQL, Chromium or node must not pass green. On a laptop without them, tests still skip.
 """
 
 from __future__ import annotations
@@ -27,6 +30,35 @@ from evcat.settings import Settings
 
 PG_URL = os.environ.get("EVCAT_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"]
+IN_CI = bool(os.environ.get("EVCAT_CI"))
+
+
+def _skip_reason(report: pytest.CollectReport | pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):  # (file, line, "Skipped: reason")
+        return str(longrepr[2])
+    return str(longrepr)
+
+
+def _fail_skip_under_ci(report: pytest.CollectReport | pytest.TestReport) -> None:
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = _skip_reason(report)
+        report.longrepr = f"skipped under EVCAT_CI, where every test must run: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under CI, a test that skips (at setup, in its body or by marker) fails instead."""
+    outcome = yield
+    _fail_skip_under_ci(outcome.get_result())  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    """Under CI, a module that skips itself at import fails instead."""
+    outcome = yield
+    _fail_skip_under_ci(outcome.get_result())  # type: ignore[attr-defined]
 
 
 def free_port() -> int:

@@ -1,7 +1,8 @@
 """The website in a real browser: Debian's chromium driven by Playwright.
 
 Playwright's own browser download cannot run here, so the tests use ``/usr/bin/chromium``
-(``make test`` installs it when it can) and skip, saying why, when it is absent.
+(``make test`` installs it when it can) and skip, saying why, when it is absent (a failure
+under CI: see tests/conftest.py).
 """
 
 from __future__ import annotations
