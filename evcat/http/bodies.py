@@ -1,6 +1,10 @@
 """Request bodies read with a deadline and a size bound, and refused when storage cannot hold
 their text, before any route sees them.
 
+The size bound is ``EVCAT_MAX_REQUEST_BYTES`` on every route: a declared ``Content-Length``
+above it is refused with 413 before a byte is read; a chunked body is counted as it arrives
+and refused as soon as it passes the limit.
+
 A client that sends its body one byte a second would otherwise hold a worker task for as
 long as it likes; so the whole body must arrive within ``body_read_timeout`` seconds (408).
 JSON allows text no database stores: ``\\u0000`` (PostgreSQL refuses NUL in text) and a
@@ -101,13 +105,18 @@ def _lone(where: int) -> str:
     )
 
 
-def _has_body(scope: Scope) -> bool:
+def _declared_body(scope: Scope) -> tuple[bool, int | None]:
+    """Whether the request has a body, and its declared ``Content-Length`` (None if chunked).
+
+    The server has already refused a request whose ``Content-Length`` is not a number.
+    """
     for name, value in scope["headers"]:
         if name == b"content-length":
-            return value.strip() not in (b"0", b"")
+            length = int(value)
+            return length > 0, length
         if name == b"transfer-encoding":
-            return True
-    return False
+            return True, None
+    return False, None
 
 
 class BodyGuard:
@@ -123,8 +132,16 @@ class BodyGuard:
         self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _has_body(scope):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        has_body, length = _declared_body(scope)
+        if not has_body:
+            await self.app(scope, receive, send)
+            return
+        if length is not None and length > self.max_bytes:
+            # Refused before a byte of the body is read: the client said how much it sends.
+            await self._refuse(scope, send, PayloadTooLargeError(self.max_bytes))
             return
         try:
             body = await asyncio.wait_for(self._read(receive), self.read_timeout)

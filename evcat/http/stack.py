@@ -18,10 +18,9 @@ FastAPI app) in ``LAYERS``, outermost first:
    (``evcat.auth.middleware``). Before the body layers: a request that may not be served
    never has its body read. Built by the app (``Wiring.auth``), since ``evcat.auth`` reads
    the registry and the catalog, which import this layer. Absent without an auth file.
-8. ``body limit``: ``EVCAT_MAX_REQUEST_BYTES`` on every route (``evcat.http.body_limit``),
-   a declared ``Content-Length`` over it refused before reading.
-9. ``bodies``: the body read within ``EVCAT_BODY_READ_TIMEOUT``, text no store can hold
-    refused (``evcat.http.bodies``).
+8. ``bodies``: ``EVCAT_MAX_REQUEST_BYTES`` on every route (a declared ``Content-Length``
+   over it refused before reading), the body read within ``EVCAT_BODY_READ_TIMEOUT``, text
+   no store can hold refused (``evcat.http.bodies``).
 
 The layers in parentheses are the places reserved for the middleware still to come.
 
@@ -44,7 +43,6 @@ from typing import Any, Protocol
 from starlette.types import ASGIApp
 
 from evcat.http.bodies import BodyGuard
-from evcat.http.body_limit import BodyLimit
 from evcat.http.boundary import ErrorBoundary
 from evcat.http.context import ContextMiddleware
 from evcat.http.cross_site import CrossSiteGuard
@@ -103,10 +101,6 @@ LAYERS: tuple[Layer, ...] = (
         lambda app, wiring: CrossSiteGuard(app, wiring.settings.allowed_origin_list, wiring.errors),
     ),
     Layer("auth", lambda app, wiring: wiring.auth(app) if wiring.auth else app),
-    Layer(
-        "body limit",
-        lambda app, wiring: BodyLimit(app, wiring.settings.max_request_bytes, wiring.errors),
-    ),
     Layer(
         "bodies",
         lambda app, wiring: BodyGuard(

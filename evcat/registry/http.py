@@ -231,7 +231,7 @@ class ConfluentRouter:
 
     @staticmethod
     async def _read_body(receive: Receive) -> bytes:
-        """The whole body; its size is bounded by ``evcat.http.body_limit`` before this."""
+        """The whole body; its size is bounded by ``evcat.http.bodies`` before this."""
         chunks: list[bytes] = []
         while True:
             message = await receive()
